@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './money';
+export * from './mask';
+export * from './meta';
+export * from './health';
+export * from './http';
