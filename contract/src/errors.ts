@@ -9,6 +9,7 @@ export const ERROR_CATALOG = {
   // 4xx: the request was wrong; nothing was changed.
   VALIDATION_FAILED: { status: 400, message: '填写的信息有误，请按提示修改后重试' },
   BAD_JSON: { status: 400, message: '请求格式有误，请刷新页面后重试' },
+  BAD_REQUEST: { status: 400, message: '请求有误，请刷新页面后重试' },
   UNAUTHENTICATED: { status: 401, message: '登录已过期，请重新登录' },
   FORBIDDEN: { status: 403, message: '您没有权限进行此操作' },
   NOT_FOUND: { status: 404, message: '请求的内容不存在或已被删除' },
@@ -20,6 +21,8 @@ export const ERROR_CATALOG = {
   // 5xx: our side or an outside platform failed; the user may retry later.
   INTERNAL: { status: 500, message: '系统繁忙，请稍后重试' },
   DB_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },
+  /** The BFF's own time limit for one request (REQUEST_TIMEOUT_MS); the work may still finish. */
+  REQUEST_TIMEOUT: { status: 503, message: '服务处理超时，请稍后查看结果，请勿重复提交' },
   UPSTREAM_UNAVAILABLE: { status: 502, message: '医保或支付平台暂时无法连接，请稍后重试' },
   UPSTREAM_TIMEOUT: { status: 504, message: '医保或支付平台响应超时，请稍后查看结果，请勿重复支付' },
 } as const satisfies Record<string, { status: number; message: string }>;

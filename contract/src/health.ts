@@ -10,5 +10,8 @@ export const ReadyResponseSchema = z.object({
     migrations: z.enum(['ok', 'pending', 'failed', 'unknown']),
   }),
   pendingMigrations: z.array(z.string()).optional(),
+  failedMigrations: z.array(z.string()).optional(),
+  /** Present (true) while the server is shutting down: load balancers should stop sending traffic. */
+  draining: z.boolean().optional(),
 });
 export type ReadyResponse = z.infer<typeof ReadyResponseSchema>;
