@@ -1,0 +1,3 @@
+import { ROADMAP } from '../../../content/roadmap';
+
+export default definePageConfig({ navigationBarTitleText: ROADMAP.doctorWorkspace.title });

@@ -1,0 +1,5 @@
+import { LandingPage } from '../../../components/LandingPage';
+
+export default function Page() {
+  return <LandingPage feature='selfService' />;
+}

@@ -1,0 +1,10 @@
+import { createTaroStorage } from './taroStorage';
+import type { Platform } from './types';
+
+export const platform: Platform = {
+  name: 'weapp',
+  label: '微信小程序',
+  // Mini-programs have no origin: requests need the absolute BFF address (client/.env.*).
+  apiBase: process.env.TARO_APP_API_BASE ?? '',
+  storage: createTaroStorage(),
+};

@@ -1,0 +1,47 @@
+/**
+ * Every page path of the app (without the leading '/'), in one place. app.config.ts builds
+ * the page list and subpackages from these; test/routes.test.ts checks they agree.
+ * Main package: the tab pages, sign-in/authorization and the cashier (payment must not wait for
+ * a subpackage download). Features with their own weight live in subpackages.
+ */
+export const TAB_PAGES = {
+  home: 'pages/index/index',
+  consult: 'pages/consult/index',
+  orders: 'pages/orders/index',
+  mine: 'pages/mine/index',
+} as const;
+
+export const MAIN_PAGES = {
+  ...TAB_PAGES,
+  login: 'pages/auth/login/index',
+  voucher: 'pages/auth/voucher/index',
+  cashier: 'pages/cashier/index',
+} as const;
+
+export const SUBPACKAGES = {
+  consult: { root: 'packageConsult', pages: { revisit: 'pages/revisit/index' } },
+  selfService: { root: 'packageSelfService', pages: { hall: 'pages/index/index' } },
+  doctor: { root: 'packageDoctor', pages: { workspace: 'pages/index/index' } },
+} as const;
+
+const sub = <K extends keyof typeof SUBPACKAGES>(k: K, page: string): string => `${SUBPACKAGES[k].root}/${page}`;
+
+/** Absolute URLs for Taro.navigateTo / switchTab. */
+export const URLS = {
+  home: `/${TAB_PAGES.home}`,
+  consult: `/${TAB_PAGES.consult}`,
+  orders: `/${TAB_PAGES.orders}`,
+  mine: `/${TAB_PAGES.mine}`,
+  login: `/${MAIN_PAGES.login}`,
+  voucher: `/${MAIN_PAGES.voucher}`,
+  cashier: `/${MAIN_PAGES.cashier}`,
+  revisit: `/${sub('consult', SUBPACKAGES.consult.pages.revisit)}`,
+  selfService: `/${sub('selfService', SUBPACKAGES.selfService.pages.hall)}`,
+  doctorWorkspace: `/${sub('doctor', SUBPACKAGES.doctor.pages.workspace)}`,
+} as const;
+
+const TAB_URLS: ReadonlySet<string> = new Set(Object.values(TAB_PAGES).map((p) => `/${p}`));
+
+export function isTabUrl(url: string): boolean {
+  return TAB_URLS.has(url.split('?')[0]!);
+}

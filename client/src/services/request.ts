@@ -1,0 +1,223 @@
+/**
+ * The one HTTP layer of the client, over Taro.request (wx.request / my.request / fetch).
+ *
+ * - URL: platform.apiBase + path (+ query). Paths are BFF paths like '/api/v1/meta'.
+ * - Headers: JSON, `x-request-id` (new per call, also in ApiError), `Authorization: Bearer`
+ *   when a session token is stored.
+ * - Errors: every failure becomes an ApiError with a stable code and a Chinese message.
+ *   BFF errors `{code, message, requestId}` use the contract's message for the code
+ *   (messageForCode), so wording is reviewed in one place. Network failures and timeouts get
+ *   the client codes below. A toast shows the message unless `silent` is set (pages that
+ *   render the error themselves, e.g. through <PageState>, pass silent).
+ * - An optional zod schema validates the response body; a mismatch is BAD_RESPONSE.
+ */
+import Taro from '@tarojs/taro';
+import { ApiErrorBodySchema, ERROR_CATALOG, REQUEST_ID_HEADER, messageForCode, type FieldIssue } from '@ih/contract';
+import type { ZodType } from 'zod';
+import { platform } from '../platform';
+import { clearToken, getToken } from './session';
+
+/** Failures that happen before (or instead of) a BFF answer. */
+export const CLIENT_ERROR_MESSAGES = {
+  NETWORK_ERROR: '网络连接失败，请检查网络后重试',
+  TIMEOUT: '请求超时，请检查网络后重试',
+  BAD_RESPONSE: '服务返回的数据异常，请稍后重试',
+} as const;
+export type ClientErrorCode = keyof typeof CLIENT_ERROR_MESSAGES;
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** Stable code: one of the contract's ErrorCode, a ClientErrorCode, or a newer BFF code. */
+    readonly code: string,
+    /** Chinese, ready to show. */
+    message: string,
+    /** HTTP status; 0 when no response arrived. */
+    readonly status: number,
+    /** The BFF's request id (or ours when the BFF never answered): quote it to support. */
+    readonly requestId: string,
+    /** Field-level problems for forms (VALIDATION_FAILED). */
+    readonly fields: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | null | undefined;
+
+export interface RequestOptions<T> {
+  method?: HttpMethod;
+  query?: Record<string, QueryValue>;
+  /** JSON body. */
+  data?: unknown;
+  headers?: Record<string, string>;
+  /** Validates (and types) the response body. */
+  schema?: ZodType<T>;
+  timeoutMs?: number;
+  /** Do not toast the error (the caller shows it). */
+  silent?: boolean;
+}
+
+let counter = 0;
+/** Unique enough to find one call in the BFF's logs: time, a counter and randomness. */
+export function newRequestId(): string {
+  counter = (counter + 1) % 1_000_000;
+  const rand = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  return `c-${Date.now().toString(36)}-${counter.toString(36)}-${rand}`;
+}
+
+export function buildUrl(path: string, query?: Record<string, QueryValue>): string {
+  const base = platform.apiBase.replace(/\/+$/, '');
+  const qs = Object.entries(query ?? {})
+    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined && entry[1] !== null)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  return `${base}${path.startsWith('/') ? path : `/${path}`}${qs ? `${path.includes('?') ? '&' : '?'}${qs}` : ''}`;
+}
+
+/** The code for an error response whose body is not the BFF's (a proxy page, an empty body). */
+function codeForStatus(status: number): string {
+  if (status >= 400 && status < 500) {
+    const matches = Object.entries(ERROR_CATALOG).filter(([, v]) => v.status === status);
+    if (matches.length === 1) return matches[0]![0];
+  }
+  return 'INTERNAL';
+}
+
+function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  const value = key === undefined ? undefined : headers[key];
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+function parseBody(data: unknown): unknown {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+}
+
+/** What the platform hands back before we parse it. */
+type RawBody = string | Record<string, unknown> | ArrayBuffer;
+type RawResponse = Taro.request.SuccessCallbackResult<RawBody>;
+
+function fail(error: ApiError, silent: boolean | undefined): never {
+  if (!silent) {
+    void Taro.showToast({ title: error.message, icon: 'none', duration: 2500 });
+  }
+  throw error;
+}
+
+interface PlatformFailure {
+  errMsg?: unknown; // WeChat, H5: "request:fail timeout"
+  errorMessage?: unknown; // Alipay
+  message?: unknown;
+  error?: unknown; // Alipay error number: 13 = timeout, 19 = HTTP status not 2xx
+  status?: unknown;
+  data?: unknown;
+  headers?: unknown;
+}
+
+function isTimeoutFailure(e: unknown): boolean {
+  const f = (e ?? {}) as PlatformFailure;
+  if (f.error === 13) return true;
+  const text = [f.errMsg, f.errorMessage, f.message].filter((v) => typeof v === 'string').join(' ');
+  return /timeout|timed out|超时/i.test(text);
+}
+
+/** Alipay reports a non-2xx answer through `fail` with the status and body: still an answer. */
+function httpErrorFromFailure(e: unknown): RawResponse | undefined {
+  const f = (e ?? {}) as PlatformFailure;
+  if (typeof f.status !== 'number' || f.status < 100) return undefined;
+  return {
+    statusCode: f.status,
+    data: f.data,
+    header: (f.headers ?? {}) as Record<string, string>,
+    errMsg: String(f.errorMessage ?? ''),
+  } as RawResponse;
+}
+
+export async function request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<T> {
+  const { method = 'GET', query, data, headers = {}, schema, timeoutMs = DEFAULT_TIMEOUT_MS, silent } = options;
+  const requestId = newRequestId();
+  const token = getToken();
+  const header: Record<string, string> = {
+    Accept: 'application/json',
+    'Content-Type': 'application/json',
+    [REQUEST_ID_HEADER]: requestId,
+    ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    ...headers,
+  };
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let response: RawResponse;
+  try {
+    const task = Taro.request<RawBody>({
+      url: buildUrl(path, query),
+      method,
+      data: data as Taro.request.Option['data'],
+      header,
+      dataType: 'json',
+      // The platform's own limit a little later than ours, so ours decides.
+      timeout: timeoutMs + 1000,
+    });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        try {
+          task.abort?.();
+        } catch {
+          /* already finished */
+        }
+        reject(new ApiError('TIMEOUT', CLIENT_ERROR_MESSAGES.TIMEOUT, 0, requestId));
+      }, timeoutMs);
+    });
+    response = await Promise.race([task, timeout]);
+  } catch (e) {
+    if (e instanceof ApiError) fail(e, silent);
+    const httpError = httpErrorFromFailure(e);
+    if (httpError) {
+      response = httpError;
+    } else {
+      const code: ClientErrorCode = isTimeoutFailure(e) ? 'TIMEOUT' : 'NETWORK_ERROR';
+      fail(new ApiError(code, CLIENT_ERROR_MESSAGES[code], 0, requestId), silent);
+    }
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+
+  const status = response.statusCode;
+  const body = parseBody(response.data);
+  const serverRequestId = headerValue(response.header as Record<string, unknown> | undefined, REQUEST_ID_HEADER);
+
+  if (status < 200 || status >= 300) {
+    const parsed = ApiErrorBodySchema.safeParse(body);
+    const code = parsed.success ? parsed.data.code : codeForStatus(status);
+    if (code === 'UNAUTHENTICATED') clearToken();
+    const error = new ApiError(
+      code,
+      messageForCode(code),
+      status,
+      (parsed.success ? parsed.data.requestId : undefined) ?? serverRequestId ?? requestId,
+      parsed.success ? (parsed.data.fields ?? []) : [],
+    );
+    fail(error, silent);
+  }
+
+  if (!schema) return body as T;
+  const checked = schema.safeParse(body);
+  if (!checked.success) {
+    console.warn('[request] response does not match the contract', path, checked.error.issues);
+    fail(new ApiError('BAD_RESPONSE', CLIENT_ERROR_MESSAGES.BAD_RESPONSE, status, serverRequestId ?? requestId), silent);
+  }
+  return checked.data;
+}

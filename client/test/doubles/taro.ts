@@ -1,0 +1,63 @@
+/**
+ * Test double of @tarojs/taro: the APIs the app and the NutUI components it uses call.
+ * request/showToast/navigation are jest mocks (tests script them); storage is an in-memory
+ * map that behaves like the mini-program's (missing key → '').
+ */
+type AnyFn = (...args: any[]) => any;
+
+const store = new Map<string, unknown>();
+
+export const request = jest.fn() as jest.Mock & AnyFn;
+export const showToast = jest.fn(() => Promise.resolve({ errMsg: 'showToast:ok' }));
+export const navigateTo = jest.fn(() => Promise.resolve({ errMsg: 'navigateTo:ok' }));
+export const switchTab = jest.fn(() => Promise.resolve({ errMsg: 'switchTab:ok' }));
+export const setNavigationBarTitle = jest.fn(() => Promise.resolve({ errMsg: 'setNavigationBarTitle:ok' }));
+export const getStorageSync = jest.fn((key: string) => (store.has(key) ? store.get(key) : ''));
+export const setStorageSync = jest.fn((key: string, value: unknown) => {
+  store.set(key, value);
+});
+export const removeStorageSync = jest.fn((key: string) => {
+  store.delete(key);
+});
+
+export const ENV_TYPE = { WEAPP: 'WEAPP', ALIPAY: 'ALIPAY', WEB: 'WEB', RN: 'RN', SWAN: 'SWAN', TT: 'TT', QQ: 'QQ', JD: 'JD', HARMONY: 'HARMONY' };
+export const getEnv = () => ENV_TYPE.WEB;
+export const pxTransform = (size: number) => `${size}px`;
+export const getSystemInfoSync = () => ({ windowWidth: 375, windowHeight: 667, pixelRatio: 2, platform: 'devtools' });
+export const createSelectorQuery = () => {
+  const query = {
+    select: () => query,
+    selectAll: () => query,
+    boundingClientRect: () => query,
+    exec: (cb?: (r: unknown[]) => void) => cb?.([]),
+  };
+  return query;
+};
+export const eventCenter = { on: jest.fn(), off: jest.fn(), trigger: jest.fn() };
+export const getCurrentInstance = () => ({ router: { params: {}, path: '/pages/index/index' }, page: {} });
+export const nextTick = (cb: () => void) => setTimeout(cb, 0);
+
+/** Test helpers (not part of Taro). */
+export function __resetStorage(): void {
+  store.clear();
+}
+
+const Taro = {
+  request,
+  showToast,
+  navigateTo,
+  switchTab,
+  setNavigationBarTitle,
+  getStorageSync,
+  setStorageSync,
+  removeStorageSync,
+  ENV_TYPE,
+  getEnv,
+  pxTransform,
+  getSystemInfoSync,
+  createSelectorQuery,
+  eventCenter,
+  getCurrentInstance,
+  nextTick,
+};
+export default Taro;

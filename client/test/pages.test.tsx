@@ -1,0 +1,62 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import { ROADMAP, type RoadmapKey } from '../src/content/roadmap';
+import Consult from '../src/pages/consult/index';
+import Mine from '../src/pages/mine/index';
+import Orders from '../src/pages/orders/index';
+import Login from '../src/pages/auth/login/index';
+import Voucher from '../src/pages/auth/voucher/index';
+import Cashier from '../src/pages/cashier/index';
+import Revisit from '../src/packageConsult/pages/revisit/index';
+import SelfService from '../src/packageSelfService/pages/index/index';
+import Doctor from '../src/packageDoctor/pages/index/index';
+
+describe('tab pages', () => {
+  it('问诊 says there are no consultations yet and links to the re-visit page', () => {
+    const { container } = render(<Consult />);
+    expect(screen.getByText('暂无问诊记录')).toBeTruthy();
+    expect(container.querySelector('.page-state--empty')).not.toBeNull();
+    fireEvent.click(screen.getByText('了解在线复诊'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packageConsult/pages/revisit/index' });
+  });
+
+  it('订单 shows the empty state and what is coming', () => {
+    const { container } = render(<Orders />);
+    expect(screen.getByText('暂无订单')).toBeTruthy();
+    expect(container.querySelector('.coming-soon--orders')).not.toBeNull();
+    expect(screen.getByText('即将上线')).toBeTruthy();
+  });
+
+  it('我的 is honest that nobody is signed in', () => {
+    const { container } = render(<Mine />);
+    expect(container.querySelector('.mine__profile--signed-out')).not.toBeNull();
+    expect(screen.getByText('未登录')).toBeTruthy();
+    expect(screen.getByText('网页版')).toBeTruthy(); // platform label (tests run the H5 flavour)
+    fireEvent.click(screen.getByText('了解登录'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/login/index' });
+    fireEvent.click(screen.getByText('我的订单'));
+    expect(Taro.switchTab).toHaveBeenLastCalledWith({ url: '/pages/orders/index' });
+  });
+});
+
+describe('coming-soon landing pages', () => {
+  const cases: [string, () => JSX.Element, RoadmapKey][] = [
+    ['login', Login, 'login'],
+    ['voucher', Voucher, 'voucher'],
+    ['cashier', Cashier, 'cashier'],
+    ['revisit', Revisit, 'revisit'],
+    ['selfService', SelfService, 'selfService'],
+    ['doctorWorkspace', Doctor, 'doctorWorkspace'],
+  ];
+
+  it.each(cases)('%s explains what is coming, says it is not live, and leads home', (_name, Page, key) => {
+    const { container } = render(<Page />);
+    expect(container.querySelector(`.coming-soon--${key}`)).not.toBeNull();
+    expect(screen.getByText(ROADMAP[key].title)).toBeTruthy();
+    expect(screen.getByText('即将上线')).toBeTruthy();
+    expect(screen.getByText('该功能尚未开放，目前还不能在线办理。')).toBeTruthy();
+    for (const line of ROADMAP[key].planned) expect(screen.getByText(`· ${line}`)).toBeTruthy();
+    fireEvent.click(screen.getByText('返回首页'));
+    expect(Taro.switchTab).toHaveBeenLastCalledWith({ url: '/pages/index/index' });
+  });
+});
