@@ -83,8 +83,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
     framework: 'react',
     compiler: {
       type: 'webpack5',
-      // NutUI must go through Taro's own component handling (else "template not found").
-      prebundle: { exclude: ['@nutui/nutui-react-taro', '@nutui/icons-react-taro'] },
+      // Dependency prebundling (dev builds only) fails here against the hoisted enhanced-resolve 5.27
+      // ("options.roots.map is not a function") and Taro then skips it anyway: keep it off.
+      // Should it be turned on, NutUI must stay excluded (else "template not found").
+      prebundle: { enable: false, exclude: ['@nutui/nutui-react-taro', '@nutui/icons-react-taro'] },
     },
     cache: { enable: false },
     mini: {
