@@ -70,7 +70,7 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
 }
 
 // ---- client build freshness -------------------------------------------------
-const CLIENT_INPUTS = ['client/src', 'client/config', 'client/babel.config.js', 'client/package.json', 'client/project.config.json', 'client/mini.project.json', 'contract/src'];
+const CLIENT_INPUTS = ['client/src', 'client/config', 'client/types', 'client/scripts', 'client/babel.config.js', 'client/tsconfig.json', 'client/package.json', 'client/mini.project.json', 'contract/src', 'project.config.json'];
 
 function listFiles(path: string): string[] {
   if (!existsSync(path)) return [];

@@ -7,7 +7,6 @@
  * Then prints where to open it. Ctrl-C stops everything.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureClientBuild, ensureLocalSecrets, log, ROOT, run, startChild, waitForHttp } from './lib';
 
@@ -25,7 +24,6 @@ async function main(): Promise<void> {
 
   log('Prisma client, migrations and demo data');
   run('npm', ['run', 'db:generate', '--silent'], env);
-  if (existsSync(join(ROOT, 'crypto', 'binding.gyp'))) run('npm', ['run', 'build', '--silent', '-w', 'crypto'], env);
   run('npm', ['run', 'db:migrate', '--silent'], env);
   run('npm', ['run', 'db:seed', '--silent'], env);
 

@@ -1,0 +1,67 @@
+/**
+ * The H5 build served by the real BFF (with the demo seed and the mocks): the home page shows
+ * the hospital count from the database and an honest entry per capability; an entry opens its
+ * subpackage page; a failing API shows the error state and recovers on retry.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { join } from 'node:path';
+import { ARTIFACTS, launchChromium, PHONE } from '../src/browser';
+
+const base = () => process.env.E2E_BASE_URL!;
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openHome(page: Page): Promise<void> {
+  await page.goto(`${base()}/`);
+  await page.locator('.home-entry').first().waitFor({ timeout: 30_000 });
+}
+
+test('home page lists every capability from the BFF, honestly marked as coming soon', async () => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openHome(page);
+
+  await expect(page.locator('.home__subtitle').textContent()).resolves.toContain('已接入 38 家医院');
+  for (const key of ['revisit', 'voucher', 'orders', 'selfService', 'doctorWorkspace']) {
+    const entry = page.locator(`.home-entry--${key}`);
+    await expect(entry.count()).resolves.toBe(1);
+    await expect(entry.textContent()).resolves.toContain('即将上线');
+  }
+  await page.screenshot({ path: join(ARTIFACTS, 'h5-home.png'), fullPage: true });
+
+  // One navigation: the self-service entry opens the self-service subpackage's page.
+  await page.locator('.home-entry--selfService').click();
+  await page.waitForURL(/packageSelfService\/pages\/index\/index/, { timeout: 15_000 });
+  await expect(page.locator('body').textContent()).resolves.toMatch(/医保服务大厅/);
+  await page.screenshot({ path: join(ARTIFACTS, 'h5-self-service.png') });
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('a failing API shows the error state with retry, and retry recovers', async () => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  let fail = true;
+  await page.route('**/api/v1/meta', (route) =>
+    fail
+      ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'DB_UNAVAILABLE', message: '服务暂时不可用，请稍后重试', requestId: 'e2e' }) })
+      : route.continue(),
+  );
+  await page.goto(`${base()}/`);
+  const retry = page.getByText('重试', { exact: false }).first();
+  await retry.waitFor({ timeout: 30_000 });
+  await expect(page.locator('body').textContent()).resolves.toContain('服务暂时不可用');
+  fail = false;
+  await retry.click();
+  await page.locator('.home-entry').first().waitFor({ timeout: 15_000 });
+  await expect(page.locator('.home-entry').count()).resolves.toBe(5);
+  await context.close();
+});
