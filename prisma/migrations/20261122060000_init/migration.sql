@@ -179,6 +179,7 @@ CREATE TABLE `doctors` (
 
     UNIQUE INDEX `doctors_user_id_key`(`user_id`),
     UNIQUE INDEX `doctors_insurance_doctor_code_key`(`insurance_doctor_code`),
+    UNIQUE INDEX `doctors_practice_cert_no_key`(`practice_cert_no`),
     INDEX `doctors_hospital_id_idx`(`hospital_id`),
     INDEX `doctors_department_id_status_idx`(`department_id`, `status`),
     PRIMARY KEY (`id`)
