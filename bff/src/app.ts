@@ -1,0 +1,60 @@
+/**
+ * The BFF's Koa app, without listening (tests: `supertest(app.callback())`; server: server.ts).
+ *
+ * Middleware, outermost first:
+ *   request id → access log → security headers → error mapping (+ 404 for unmatched routes)
+ *   → request time limit → body parser (size limits) → H5 static files (non-API paths)
+ *   → routes (system; domains under src/domains/<domain>/ are mounted here as they arrive).
+ * Routes added later with `app.use()` (tests) still run inside all of the above.
+ */
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import { requestId } from './middleware/requestId';
+import { accessLog } from './middleware/accessLog';
+import { securityHeaders } from './middleware/securityHeaders';
+import { errorHandler } from './middleware/errorHandler';
+import { requestTimeout } from './middleware/timeout';
+import { staticH5 } from './middleware/staticH5';
+import { mountRouter } from './lib/router';
+import { serializeError } from './logger';
+import { systemRouter } from './domains/system/routes';
+import { Lifecycle, type AppDeps } from './deps';
+
+export type BffApp = Koa & { readonly lifecycle: Lifecycle };
+
+export function createApp(deps: AppDeps): BffApp {
+  const { config, logger } = deps;
+  const lifecycle = deps.lifecycle ?? new Lifecycle();
+  const app = new Koa({ proxy: config.trustProxy }) as BffApp;
+  Object.defineProperty(app, 'lifecycle', { value: lifecycle, enumerable: true });
+  // Errors Koa itself sees (e.g. a response stream failing after headers were sent): log safely.
+  app.silent = true;
+  app.on('error', (err: unknown) => logger.error({ err: serializeError(err) }, 'unhandled app error'));
+
+  app.use(requestId());
+  app.use(accessLog(logger));
+  app.use(securityHeaders({ hsts: config.isProduction && config.publicBaseUrl.startsWith('https://') }));
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      // Answered while draining (also requests that began before): close the connection so
+      // keep-alive clients reconnect to a live instance.
+      if (lifecycle.draining) ctx.set('Connection', 'close');
+    }
+  });
+  app.use(errorHandler(logger));
+  app.use(requestTimeout(config.requestTimeoutMs, logger));
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'form'],
+      jsonLimit: config.bodyLimit.json,
+      formLimit: config.bodyLimit.form,
+      encoding: 'utf-8',
+    }),
+  );
+  if (config.staticDir) app.use(staticH5(config.staticDir));
+
+  mountRouter(app, systemRouter({ ...deps, lifecycle }));
+  return app;
+}

@@ -1,0 +1,295 @@
+/**
+ * The BFF's configuration: environment variables only, validated once at start-up.
+ * Invalid configuration refuses to start with one line per bad variable; values are never
+ * echoed (several are secrets, DATABASE_URL may carry a password).
+ *
+ * Outside platforms default to the local mocks (MOCK_BASE_URL, http://127.0.0.1:3100). In
+ * production every platform variable must be set explicitly and must not point at the mocks,
+ * and the well-known development secrets are refused.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface PlatformsConfig {
+  /** 移动支付中心 (national insurance mobile-pay center, interfaces 6201–6401). */
+  mobilePay: { baseUrl: string; appId: string; orgCode: string };
+  /** WeChat open platform (login) and the WeChat insurance authorization (mipuserquery). */
+  wechat: { apiBaseUrl: string; appId: string; insuranceBaseUrl: string; insurancePartnerId: string };
+  /** WeChat Pay v3 (self-pay share of insurance orders). */
+  wechatPay: { baseUrl: string; mchId: string; appId: string };
+  /** Alipay open platform (gateway) and its insurance authorization. */
+  alipay: { gatewayUrl: string; appId: string };
+  /** The hospital's HIS (offline visits, prices, catalogs). */
+  his: { baseUrl: string; hospitalCode: string };
+  /** 国家医保服务平台 APP (H5 inside the APP: authorization, e-voucher). */
+  nationalApp: { baseUrl: string; channelId: string };
+  /** 医保经办机构 (self-service items: filing, refunds, recognition). */
+  insuranceAgency: { baseUrl: string; orgCode: string };
+  /** Upper bound of one call to any outside platform. */
+  timeoutMs: number;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  /** Behind a reverse proxy: trust X-Forwarded-Proto/-For. */
+  trustProxy: boolean;
+  databaseUrl: string;
+  logLevel: LogLevel;
+  logFormat: 'json' | 'pretty';
+  bodyLimit: { json: string; form: string };
+  requestTimeoutMs: number;
+  /** Directory of the H5 build, or null when it does not exist / is disabled. */
+  staticDir: string | null;
+  publicBaseUrl: string;
+  appName: string;
+  secrets: { dataEncryptionKey: Buffer; dataHashKey: Buffer; sessionSecret: string };
+  shutdownGraceMs: number;
+  mockBaseUrl: string;
+  platforms: PlatformsConfig;
+}
+
+/** One problem with one variable; the message never contains the variable's value. */
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`配置无效，服务拒绝启动：\n${issues.map((i) => `  - ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Development/test-only secrets (public, in this repository). Production refuses them. Tests and
+ * one-off local runs may use them; `npm start` generates random ones into .data/ instead.
+ */
+export const INSECURE_DEV_SECRETS = {
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  DATA_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
+  SESSION_SECRET: 'insecure-development-session-secret-0000',
+} as const;
+
+// ---- outside platforms: one row per variable (the single place that lists them) -----------------
+type PlatformKey = Exclude<keyof PlatformsConfig, 'timeoutMs'>;
+interface PlatformVar {
+  env: string;
+  platform: PlatformKey;
+  field: string;
+  kind: 'url' | 'id';
+  /** Default pointing at the local mocks; `mock` is MOCK_BASE_URL without a trailing slash. */
+  mockDefault: (mock: string) => string;
+  describe: string;
+}
+
+export const PLATFORM_VARS: readonly PlatformVar[] = [
+  { env: 'MOBILE_PAY_BASE_URL', platform: 'mobilePay', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/mobile-pay`, describe: '移动支付中心接口根地址（6201–6401 在其下 /org/local/api/hos/）' },
+  { env: 'MOBILE_PAY_APP_ID', platform: 'mobilePay', field: 'appId', kind: 'id', mockDefault: () => 'mock_mobile_pay_app_id', describe: '移动支付中心分配的渠道 appId' },
+  { env: 'MOBILE_PAY_ORG_CODE', platform: 'mobilePay', field: 'orgCode', kind: 'id', mockDefault: () => 'H00000000001', describe: '定点医药机构编码 orgCodg' },
+  { env: 'WECHAT_API_BASE_URL', platform: 'wechat', field: 'apiBaseUrl', kind: 'url', mockDefault: (m) => `${m}/wechat`, describe: '微信开放接口根地址（真实：https://api.weixin.qq.com）' },
+  { env: 'WECHAT_APP_ID', platform: 'wechat', field: 'appId', kind: 'id', mockDefault: () => 'wxmock0000000001', describe: '微信小程序 appId' },
+  { env: 'WECHAT_INSURANCE_BASE_URL', platform: 'wechat', field: 'insuranceBaseUrl', kind: 'url', mockDefault: (m) => `${m}/wechat-insurance`, describe: '微信医保授权查询（mipuserquery）根地址' },
+  { env: 'WECHAT_INSURANCE_PARTNER_ID', platform: 'wechat', field: 'insurancePartnerId', kind: 'id', mockDefault: () => 'mock_partner_id', describe: '微信医保合作方 partnerId' },
+  { env: 'WECHAT_PAY_BASE_URL', platform: 'wechatPay', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/wechat-pay`, describe: '微信支付 v3 根地址（真实：https://api.mch.weixin.qq.com）' },
+  { env: 'WECHAT_PAY_MCH_ID', platform: 'wechatPay', field: 'mchId', kind: 'id', mockDefault: () => '1900000001', describe: '微信支付商户号' },
+  { env: 'WECHAT_PAY_APP_ID', platform: 'wechatPay', field: 'appId', kind: 'id', mockDefault: () => 'wxmock0000000001', describe: '微信支付关联的 appId' },
+  { env: 'ALIPAY_GATEWAY_URL', platform: 'alipay', field: 'gatewayUrl', kind: 'url', mockDefault: (m) => `${m}/alipay/gateway.do`, describe: '支付宝开放平台网关（真实：https://openapi.alipay.com/gateway.do）' },
+  { env: 'ALIPAY_APP_ID', platform: 'alipay', field: 'appId', kind: 'id', mockDefault: () => '2021000000000001', describe: '支付宝应用 appId' },
+  { env: 'HIS_BASE_URL', platform: 'his', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/his`, describe: '医院 HIS 接口根地址' },
+  { env: 'HIS_HOSPITAL_CODE', platform: 'his', field: 'hospitalCode', kind: 'id', mockDefault: () => 'MOCK_HOSPITAL', describe: 'HIS 中本院的机构代码' },
+  { env: 'NATIONAL_APP_BASE_URL', platform: 'nationalApp', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/national-app`, describe: '国家医保服务平台 APP 开放接口根地址' },
+  { env: 'NATIONAL_APP_CHANNEL_ID', platform: 'nationalApp', field: 'channelId', kind: 'id', mockDefault: () => 'mock_channel_id', describe: '国家医保 APP 渠道编号' },
+  { env: 'INSURANCE_AGENCY_BASE_URL', platform: 'insuranceAgency', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/insurance-agency`, describe: '医保经办机构（自助经办）接口根地址' },
+  { env: 'INSURANCE_AGENCY_ORG_CODE', platform: 'insuranceAgency', field: 'orgCode', kind: 'id', mockDefault: () => 'MOCK_AGENCY', describe: '经办机构编码' },
+];
+
+// ---- helpers -------------------------------------------------------------------------------------
+type Env = Record<string, string | undefined>;
+
+/** Unset and blank are the same thing for configuration. */
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+const BYTES_RE = /^\d+(?:\.\d+)?\s*(?:b|kb|mb)$/i;
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function httpUrl(message: string) {
+  return z.string().refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, message);
+}
+
+function intInRange(min: number, max: number, message: string) {
+  return z.string().regex(/^\d+$/, message).transform(Number).pipe(z.number().int().min(min, message).max(max, message));
+}
+
+const key32 = (name: string) =>
+  z
+    .string({ error: `必须设置（base64 编码的 32 字节随机密钥，例如 \`openssl rand -base64 32\`）` })
+    .refine((v) => BASE64_RE.test(v) && Buffer.from(v, 'base64').length === 32, `${name} 必须是 base64 编码的 32 字节密钥`)
+    .transform((v) => Buffer.from(v, 'base64'));
+
+function buildSchema(env: Env) {
+  const mockBase = (read(env, 'MOCK_BASE_URL') ?? read(env, 'MOCK_PUBLIC_URL') ?? `http://127.0.0.1:${read(env, 'MOCK_PORT') ?? '3100'}`).replace(/\/+$/, '');
+  const port = read(env, 'PORT') ?? '3000';
+
+  const shape: Record<string, z.ZodType> = {
+    NODE_ENV: z.enum(['development', 'test', 'production'], { error: '只能是 development、test 或 production' }).default('development'),
+    PORT: intInRange(0, 65535, '必须是 0–65535 的整数端口号').default(3000),
+    HOST: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, '必须是主机名或 IP 地址').default('127.0.0.1'),
+    TRUST_PROXY: z.enum(['true', 'false', '1', '0'], { error: '只能是 true 或 false' }).default('false').transform((v) => v === 'true' || v === '1'),
+    DATABASE_URL: z
+      .string()
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === 'mysql:' || u.protocol === 'mariadb:') && u.hostname !== '' && u.pathname.length > 1;
+        } catch {
+          return false;
+        }
+      }, '必须是 mysql://用户[:密码]@主机[:端口]/数据库 形式的地址')
+      .default('mysql://root@127.0.0.1:3306/internet_hospital'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `只能是 ${LOG_LEVELS.join('、')} 之一` }).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty'], { error: '只能是 json 或 pretty' }).optional(),
+    BODY_LIMIT_JSON: z.string().regex(BYTES_RE, '必须是大小，如 1mb、256kb').default('1mb'),
+    BODY_LIMIT_FORM: z.string().regex(BYTES_RE, '必须是大小，如 1mb、256kb').default('256kb'),
+    REQUEST_TIMEOUT_MS: intInRange(1000, 600_000, '必须是 1000–600000 之间的毫秒数').default(30_000),
+    STATIC_DIR: z.string().optional(),
+    PUBLIC_BASE_URL: httpUrl('必须是 http(s):// 开头、不含用户名密码的地址').default(`http://127.0.0.1:${port}`),
+    APP_NAME: z.string().min(1).max(40, '不能超过 40 个字符').default('互联网医院'),
+    DATA_ENCRYPTION_KEY: key32('DATA_ENCRYPTION_KEY'),
+    DATA_HASH_KEY: key32('DATA_HASH_KEY'),
+    SESSION_SECRET: z.string({ error: '必须设置（至少 32 个字符的随机串）' }).min(32, '至少 32 个字符'),
+    SHUTDOWN_GRACE_MS: intInRange(0, 600_000, '必须是 0–600000 之间的毫秒数').default(10_000),
+    MOCK_BASE_URL: httpUrl('必须是 http(s):// 开头的地址').default(mockBase),
+    PLATFORM_TIMEOUT_MS: intInRange(100, 120_000, '必须是 100–120000 之间的毫秒数').default(10_000),
+  };
+  for (const v of PLATFORM_VARS) {
+    shape[v.env] =
+      v.kind === 'url'
+        ? httpUrl('必须是 http(s):// 开头、不含用户名密码的地址').default(v.mockDefault(mockBase))
+        : z.string().regex(/^[A-Za-z0-9_.\-/]{1,64}$/, '只能包含字母、数字和 _ . - /，最长 64 位').default(v.mockDefault(mockBase));
+  }
+  return { schema: z.object(shape), mockBase };
+}
+
+/** Rules that only apply in production (refuse demo secrets and mock platforms). */
+function productionIssues(env: Env, raw: Record<string, unknown>, mockBase: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [name, value] of Object.entries(INSECURE_DEV_SECRETS)) {
+    if (read(env, name) === value) issues.push({ variable: name, message: '生产环境不能使用开发/测试用的公开密钥，请生成新的随机密钥' });
+  }
+  for (const name of ['DATA_ENCRYPTION_KEY', 'DATA_HASH_KEY'] as const) {
+    const key = raw[name];
+    if (Buffer.isBuffer(key) && new Set(key).size < 16) issues.push({ variable: name, message: '密钥随机性不足，请用 `openssl rand -base64 32` 生成' });
+  }
+  const secret = raw.SESSION_SECRET;
+  if (typeof secret === 'string' && new Set(secret).size < 10) issues.push({ variable: 'SESSION_SECRET', message: '随机性不足，请使用随机生成的长串' });
+  const publicUrl = read(env, 'PUBLIC_BASE_URL');
+  if (!publicUrl) issues.push({ variable: 'PUBLIC_BASE_URL', message: '生产环境必须设置对外访问地址（https://…）' });
+  else if (!publicUrl.startsWith('https://')) issues.push({ variable: 'PUBLIC_BASE_URL', message: '生产环境必须使用 https 地址' });
+  if (!read(env, 'DATABASE_URL')) issues.push({ variable: 'DATABASE_URL', message: '生产环境必须显式设置数据库地址' });
+  for (const v of PLATFORM_VARS) {
+    const value = read(env, v.env);
+    if (value === undefined) {
+      issues.push({ variable: v.env, message: `生产环境必须显式设置（${v.describe}），不能使用本地模拟平台的默认值` });
+    } else if (value === v.mockDefault(mockBase) || (v.kind === 'url' && value.startsWith(mockBase))) {
+      issues.push({ variable: v.env, message: '生产环境不能指向本地模拟平台（mock）' });
+    }
+  }
+  return issues;
+}
+
+function resolveStaticDir(env: Env): string | null {
+  const value = env.STATIC_DIR;
+  if (value !== undefined && ['', 'off', 'none', 'false'].includes(value.trim().toLowerCase())) return null;
+  const dir = value?.trim() ? (isAbsolute(value.trim()) ? value.trim() : resolve(REPO_ROOT, value.trim())) : resolve(REPO_ROOT, 'client', 'dist', 'h5');
+  return existsSync(dir) && statSync(dir).isDirectory() ? dir : null;
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const cleaned: Env = {};
+  for (const [k, v] of Object.entries(env)) cleaned[k] = v === undefined || v.trim() === '' ? undefined : v.trim();
+  const { schema, mockBase } = buildSchema(cleaned);
+  const parsed = schema.safeParse(cleaned);
+  const issues: ConfigIssue[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? '(环境)');
+      // Our schemas carry Chinese messages; anything else gets a generic one (never the value).
+      const message = /[\u4e00-\u9fff]/.test(issue.message) ? issue.message : '取值不合法';
+      if (!issues.some((i) => i.variable === variable)) issues.push({ variable, message });
+    }
+  }
+  const raw = (parsed.success ? parsed.data : {}) as Record<string, unknown>;
+  if (parsed.success) {
+    if ((raw.DATA_ENCRYPTION_KEY as Buffer).equals(raw.DATA_HASH_KEY as Buffer)) {
+      issues.push({ variable: 'DATA_HASH_KEY', message: '不能与 DATA_ENCRYPTION_KEY 相同' });
+    }
+    if (raw.NODE_ENV === 'production') issues.push(...productionIssues(cleaned, raw, mockBase));
+  } else if (cleaned.NODE_ENV === 'production') {
+    issues.push(...productionIssues(cleaned, {}, mockBase).filter((i) => !issues.some((j) => j.variable === i.variable)));
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const platforms = { timeoutMs: raw.PLATFORM_TIMEOUT_MS as number } as PlatformsConfig;
+  for (const v of PLATFORM_VARS) {
+    const section = ((platforms as unknown as Record<string, Record<string, string>>)[v.platform] ??= {});
+    section[v.field] = raw[v.env] as string;
+  }
+  const nodeEnv = raw.NODE_ENV as Config['nodeEnv'];
+  return {
+    nodeEnv,
+    isProduction: nodeEnv === 'production',
+    port: raw.PORT as number,
+    host: raw.HOST as string,
+    trustProxy: raw.TRUST_PROXY as boolean,
+    databaseUrl: raw.DATABASE_URL as string,
+    logLevel: raw.LOG_LEVEL as LogLevel,
+    logFormat: (raw.LOG_FORMAT as Config['logFormat'] | undefined) ?? (nodeEnv === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
+    bodyLimit: { json: raw.BODY_LIMIT_JSON as string, form: raw.BODY_LIMIT_FORM as string },
+    requestTimeoutMs: raw.REQUEST_TIMEOUT_MS as number,
+    staticDir: resolveStaticDir(cleaned),
+    publicBaseUrl: (raw.PUBLIC_BASE_URL as string).replace(/\/+$/, ''),
+    appName: raw.APP_NAME as string,
+    secrets: {
+      dataEncryptionKey: raw.DATA_ENCRYPTION_KEY as Buffer,
+      dataHashKey: raw.DATA_HASH_KEY as Buffer,
+      sessionSecret: raw.SESSION_SECRET as string,
+    },
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS as number,
+    mockBaseUrl: raw.MOCK_BASE_URL as string,
+    platforms,
+  };
+}
+
+/** What the start-up log may show: no secrets, no database password. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const db = new URL(config.databaseUrl);
+  return {
+    nodeEnv: config.nodeEnv,
+    listen: `${config.host}:${config.port}`,
+    database: `${db.protocol}//${db.hostname}:${db.port || '3306'}${db.pathname}`,
+    staticDir: config.staticDir,
+    publicBaseUrl: config.publicBaseUrl,
+    platforms: Object.fromEntries(PLATFORM_VARS.filter((v) => v.kind === 'url').map((v) => [v.env, (config.platforms[v.platform] as Record<string, string>)[v.field]])),
+  };
+}
