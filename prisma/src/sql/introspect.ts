@@ -134,9 +134,7 @@ export function normalizeDefault(raw: string | null, type: string, nullable: boo
     const p = /\((\d+)\)/.exec(v)?.[1];
     return `CURRENT_TIMESTAMP(${p ?? '0'})`;
   }
-  if (v.startsWith("'") && v.endsWith("'") && v.length >= 2) {
-    return quoteString(v.slice(1, -1).replace(/''/g, "'").replace(/\\\\/g, '\\'));
-  }
+  if (v.startsWith("'") && v.endsWith("'") && v.length >= 2) return quoteString(unescapeLiteral(v.slice(1, -1)));
   if (type === 'BOOLEAN') {
     if (v === '0' || v.toLowerCase() === 'false') return 'false';
     if (v === '1' || v.toLowerCase() === 'true') return 'true';
@@ -145,6 +143,25 @@ export function normalizeDefault(raw: string | null, type: string, nullable: boo
   const isStringType = /^(VARCHAR|CHAR|TEXT|TINYTEXT|MEDIUMTEXT|LONGTEXT|ENUM)/.test(type);
   if (!isMariaDb && isStringType && !/DEFAULT_GENERATED/i.test(extra)) return quoteString(v);
   return v;
+}
+
+/** Body of a quoted SQL literal as MariaDB prints it (backslash escapes, doubled quotes) → the string. */
+function unescapeLiteral(body: string): string {
+  const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', Z: '\x1a' };
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch === '\\' && i + 1 < body.length) {
+      const n = body[++i]!;
+      out += ESC[n] ?? n;
+    } else if (ch === "'" && body[i + 1] === "'") {
+      out += "'";
+      i++;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 function fkAction(rule: string): FkAction {
