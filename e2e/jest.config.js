@@ -6,5 +6,4 @@ module.exports = {
   globalSetup: '<rootDir>/src/global-setup.ts',
   globalTeardown: '<rootDir>/src/global-teardown.ts',
   testTimeout: 90_000,
-  maxWorkers: 1,
 };

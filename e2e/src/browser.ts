@@ -1,7 +1,9 @@
-/** Debian's Chromium driven by playwright-core (never a downloaded browser; see environment.md). */
+/**
+ * Debian's Chromium driven by playwright-core (never a downloaded browser; see environment.md).
+ * Playwright gives every launch a fresh, empty profile directory of its own.
+ */
 import { chromium, type Browser } from 'playwright-core';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './stack';
 
@@ -24,7 +26,6 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'ih-chromium-'))}`,
     ],
   });
 }

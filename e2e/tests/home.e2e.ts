@@ -40,7 +40,9 @@ test('home page lists every capability from the BFF, honestly marked as coming s
   // One navigation: the self-service entry opens the self-service subpackage's page.
   await page.locator('.home-entry--selfService').click();
   await page.waitForURL(/packageSelfService\/pages\/index\/index/, { timeout: 15_000 });
-  await expect(page.locator('body').textContent()).resolves.toMatch(/医保服务大厅/);
+  const landing = page.locator('.coming-soon--selfService');
+  await landing.waitFor({ timeout: 15_000 });
+  await expect(landing.textContent()).resolves.toMatch(/异地就医备案/);
   await page.screenshot({ path: join(ARTIFACTS, 'h5-self-service.png') });
   expect(errors).toEqual([]);
   await context.close();
@@ -56,7 +58,7 @@ test('a failing API shows the error state with retry, and retry recovers', async
       : route.continue(),
   );
   await page.goto(`${base()}/`);
-  const retry = page.getByText('重试', { exact: false }).first();
+  const retry = page.locator('.page-state__retry');
   await retry.waitFor({ timeout: 30_000 });
   await expect(page.locator('body').textContent()).resolves.toContain('服务暂时不可用');
   fail = false;
