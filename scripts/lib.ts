@@ -35,7 +35,21 @@ export function ensureLocalSecrets(): Record<string, string> {
   // Explicit environment wins over the local file.
   const out: Record<string, string> = {};
   for (const k of wanted) out[k] = process.env[k] ?? secrets[k]!;
-  return out;
+  return { ...ensureDemoKeys(), ...out };
+}
+
+/** Key pairs shared by the mocks and the BFF for the demo (see mock/src/demo-keys.ts). */
+function ensureDemoKeys(): Record<string, string> {
+  // Loaded lazily: the platform modules register their generators on import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { completeDemoKeys, demoKeyEnv } = require('../mock/src/platforms') as typeof import('../mock/src/platforms');
+  const file = join(DATA_DIR, 'demo-keys.json');
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>) : {};
+  const keys = completeDemoKeys(existing);
+  if (JSON.stringify(keys) !== JSON.stringify(existing)) writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  const env = demoKeyEnv(keys);
+  for (const k of Object.keys(env)) if (process.env[k]) env[k] = process.env[k]!;
+  return env;
 }
 
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {

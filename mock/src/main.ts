@@ -5,7 +5,7 @@ import { allPlatforms } from './platforms';
 const port = Number(process.env.MOCK_PORT ?? 3100);
 const host = process.env.MOCK_HOST ?? '127.0.0.1';
 const publicUrl = process.env.MOCK_PUBLIC_URL ?? `http://${host}:${port}`;
-const { app, faults } = createMockApp({ platforms: allPlatforms(), publicUrl: () => publicUrl });
+const { app, faults } = createMockApp({ platforms: allPlatforms(process.env), publicUrl: () => publicUrl });
 faults.loadFromEnv(process.env.MOCK_FAULTS);
 const server = app.listen(port, host, () => {
   process.stdout.write(`mock platforms listening on ${publicUrl} (admin: ${publicUrl}/__admin)\n`);
