@@ -1,6 +1,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDrift, checkMigrationsMatchSchema } from '../src/drift';
+import { splitStatements } from '../src/migrations';
+import { planMigration } from '../src/plan';
 import { SCHEMA_PATH } from '../src/sql/dmmf';
 import { createTestDatabase, type TestDatabase } from '../src/testdb';
 import { copyMigrations, withConnection } from './helpers';
@@ -137,5 +139,41 @@ describe('drift check', () => {
     expect(bad.differences).toEqual(['Index `drugs_manufacturer_idx` on `drugs`(manufacturer) is in the schema but missing from the database.']);
     const left = await withConnection(db.url, async (c) => (await c.query("SHOW DATABASES LIKE 'ih\\_shadow\\_%'")) as unknown[]);
     expect(left).toEqual([]);
+  });
+
+  it('plans the next migration (Prisma format) that makes the database match a changed schema', async () => {
+    let changed = addToModel(schemaText, 'Patient', 'occupation String? @map("occupation_code") @db.VarChar(32)');
+    changed = addToModel(changed, 'Drug', 'atcCode String @default("") @map("atc_code") @db.VarChar(8)');
+    changed = addToModel(changed, 'Drug', '@@index([atcCode])');
+    changed = changed.replace('enum PayMode {\n  INSURANCE\n  SELF_PAY\n}', 'enum PayMode {\n  INSURANCE\n  SELF_PAY\n  MIXED\n}');
+    changed = changed.replace('  cancelReason     String?            @map("cancel_reason") @db.VarChar(255)\n', '');
+    changed += `
+model Favorite {
+  id        String   @id @default(uuid(7)) @db.Char(36)
+  userId    String   @map("user_id") @db.Char(36)
+  doctorId  String   @map("doctor_id") @db.Char(36)
+  createdAt DateTime @default(now()) @map("created_at")
+
+  @@unique([userId, doctorId])
+  @@map("favorites")
+}
+`;
+    const plan = await planMigration(db.url, { schemaText: changed });
+    expect(plan).not.toBeNull();
+    expect(plan!.warnings).toEqual(['You are about to drop the column `cancel_reason` on the `consultations` table. All the data in the column will be lost.']);
+    expect(plan!.script).toContain('ALTER TABLE `patients` ADD COLUMN `occupation_code` VARCHAR(32) NULL;');
+    expect(plan!.script).toContain("ALTER TABLE `drugs` ADD COLUMN `atc_code` VARCHAR(8) NOT NULL DEFAULT '';");
+    expect(plan!.script).toContain("ALTER TABLE `orders` MODIFY `pay_mode` ENUM('INSURANCE', 'SELF_PAY', 'MIXED') NOT NULL DEFAULT 'INSURANCE';");
+    expect(plan!.script).toContain('CREATE TABLE `favorites` (');
+    expect(plan!.script).toContain('CREATE INDEX `drugs_atc_code_idx` ON `drugs`(`atc_code`);');
+    // Before: drift. After applying the planned script: none.
+    expect((await checkDrift(db.url, { schemaText: changed })).ok).toBe(false);
+    await withConnection(db.url, async (c) => {
+      for (const st of splitStatements(plan!.script)) await c.query(st);
+    });
+    const after = await checkDrift(db.url, { schemaText: changed });
+    expect(after.differences).toEqual([]);
+    // Nothing to plan when the migrations already match the schema.
+    expect(await planMigration(db.url)).toBeNull();
   });
 });
