@@ -22,7 +22,6 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
     database: p.database,
     connectionLimit,
     connectTimeout: 10_000,
-    acquireTimeout: 15_000,
     // Idle connections are recycled before MariaDB's wait_timeout closes them.
     idleTimeout: 600,
   });

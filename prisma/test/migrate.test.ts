@@ -165,6 +165,22 @@ describe('migrate: concurrency, creation, failures', () => {
     }
   });
 
+  it('reports every migration pending on a database that was never migrated', async () => {
+    const fresh = freshUrl();
+    try {
+      const conn = await createConnection(connectionConfig(fresh.url, { withDatabase: false }));
+      await conn.query(`CREATE DATABASE ${quoteIdent(new URL(fresh.url).pathname.slice(1))}`).finally(() => conn.end());
+      const prisma = createPrisma(fresh.url);
+      try {
+        await expect(migrationStatus(prisma)).resolves.toEqual({ state: 'pending', pending: migrationNames, failed: [] });
+      } finally {
+        await prisma.$disconnect();
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('refuses a non-empty database that has no migration history (P3005)', async () => {
     const fresh = freshUrl();
     try {
