@@ -10,6 +10,12 @@ export interface CreatePrismaOptions {
   connectionLimit?: number;
 }
 
+/** A positive number of seconds from the URL (Prisma's names), in milliseconds. */
+function secondsParam(params: URLSearchParams, name: string, fallbackMs: number): number {
+  const v = Number(params.get(name));
+  return Number.isFinite(v) && v > 0 ? Math.round(v * 1000) : fallbackMs;
+}
+
 export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
   const p = parseDatabaseUrl(databaseUrl);
   const fromUrl = Number(p.params.get('connection_limit'));
@@ -21,7 +27,10 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
     password: p.password,
     database: p.database,
     connectionLimit,
-    connectTimeout: 10_000,
+    // Fail fast when the database is down (Prisma's URL parameters, in seconds): a request
+    // should get DB_UNAVAILABLE well before its own time limit.
+    connectTimeout: secondsParam(p.params, 'connect_timeout', 5_000),
+    acquireTimeout: secondsParam(p.params, 'pool_timeout', 6_000),
     // Idle connections are recycled before MariaDB's wait_timeout closes them.
     idleTimeout: 600,
   });
