@@ -1,0 +1,51 @@
+/**
+ * How the Alipay and national insurance APP mocks get a pay_auth_no / payAuthNo. The real channels
+ * obtain it from the national platform; in the mocks the mobile-pay center mock owns pay_auth_no
+ * state (validity, single use), so `allPlatforms()` wires its `issuePayAuthNo`. Alone (unit tests),
+ * a local stand-in mints numbers of the same shape.
+ */
+import { randomInt } from 'node:crypto';
+
+export interface PayAuthGrant {
+  payAuthNo: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export interface PayAuthIssueOptions {
+  channel: 'alipay' | 'national-app';
+  /** A family (亲情) authorization: the signed-in user authorizes for a relative. */
+  family: boolean;
+  ttlSeconds?: number;
+  [extra: string]: unknown;
+}
+
+export interface PayAuthIssuer {
+  /** Throws when the center refuses (unknown person, voucher not activated …). */
+  issuePayAuthNo(psnNo: string, opts: PayAuthIssueOptions): PayAuthGrant;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+function cstStamp(ms: number): string {
+  const d = new Date(ms + 8 * 3600_000);
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+}
+
+/** Stand-in: "AUTH" + division + yyyyMMddHHmmss + 7 digits; remembers what it issued. */
+export function createLocalPayAuthIssuer(admdvsOf: (psnNo: string) => string | undefined = () => '640100'): PayAuthIssuer & {
+  issued: Map<string, { psnNo: string; expiresAt: number; family: boolean; channel: string }>;
+} {
+  const issued = new Map<string, { psnNo: string; expiresAt: number; family: boolean; channel: string }>();
+  return {
+    issued,
+    issuePayAuthNo(psnNo, opts) {
+      const admdvs = admdvsOf(psnNo);
+      if (!admdvs) throw new Error('person not insured');
+      const now = Date.now();
+      const payAuthNo = `AUTH${admdvs.slice(0, 6).padEnd(6, '0')}${cstStamp(now)}${pad(randomInt(0, 10_000_000), 7)}`;
+      const expiresAt = now + (opts.ttlSeconds ?? 300) * 1000;
+      issued.set(payAuthNo, { psnNo, expiresAt, family: opts.family, channel: opts.channel });
+      return { payAuthNo, expiresAt };
+    },
+  };
+}
