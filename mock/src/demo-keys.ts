@@ -7,10 +7,16 @@
  * (prefixed MOCK_, e.g. MOCK_MOBILE_PAY_PLATFORM_PRIVATE_KEY). Real deployments set the BFF's
  * variables from the platform's real credentials and never run the mocks.
  */
+import { generateWechatDemoKeys } from './platforms/wechat/keys';
+import { generateWechatPayDemoKeys } from './platforms/wechat-pay/keys';
+
 export type DemoKeyGenerator = () => Record<string, string>;
 
 /** platform name → generator. Add one line per platform (see platforms/<name>/keys.ts). */
-export const DEMO_KEY_GENERATORS: Record<string, DemoKeyGenerator> = {};
+export const DEMO_KEY_GENERATORS: Record<string, DemoKeyGenerator> = {
+  wechat: generateWechatDemoKeys,
+  'wechat-pay': generateWechatPayDemoKeys,
+};
 
 /**
  * Fills in the variables of every platform missing from `existing` (keeps what is there, so the

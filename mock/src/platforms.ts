@@ -5,11 +5,15 @@
  */
 import type { MockPlatform } from './app';
 import { DEMO_KEY_GENERATORS, completeDemoKeys, demoKeyEnv } from './demo-keys';
+import { wechatFamily } from './platforms/wechat/register';
 
 export { DEMO_KEY_GENERATORS, completeDemoKeys, demoKeyEnv };
 
 /** Builds every platform mock from the environment (keys, ids) — see each platform's README block. */
 export function allPlatforms(env: NodeJS.ProcessEnv = process.env): MockPlatform[] {
-  void env;
-  return [];
+  const platforms: MockPlatform[] = [];
+  // WeChat login, WeChat insurance authorization, WeChat Pay (one shared insurance-center link;
+  // pass the mobile-pay center mock's link as the second argument once it is mounted here).
+  platforms.push(...wechatFamily(env).platforms);
+  return platforms;
 }
