@@ -25,4 +25,16 @@ const unit = {
   clearMocks: true,
 };
 
-module.exports = { projects: [unit], rootDir: path.resolve(__dirname) };
+// The real WeChat build (client/dist/weapp) run in miniprogram-simulate (test-weapp/harness.ts).
+// The compiled JS and WXML are executed as built: never transformed by jest.
+const weappSim = {
+  ...base,
+  displayName: 'weapp-sim',
+  rootDir: __dirname,
+  testEnvironment: 'jsdom',
+  testMatch: ['<rootDir>/test-weapp/**/*.test.ts'],
+  transformIgnorePatterns: ['/node_modules/', '/dist/'],
+  clearMocks: true,
+};
+
+module.exports = { projects: [unit, weappSim], rootDir: path.resolve(__dirname) };
