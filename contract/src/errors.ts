@@ -18,6 +18,17 @@ export const ERROR_CATALOG = {
   PAYLOAD_TOO_LARGE: { status: 413, message: '提交的内容过大，请减少内容或压缩图片后重试' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '不支持的内容格式' },
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试' },
+  // Sessions and sign-in (contract/src/auth.ts). The client refreshes on SESSION_EXPIRED by itself.
+  SESSION_EXPIRED: { status: 401, message: '登录已过期，请重新登录' },
+  SESSION_REVOKED: { status: 401, message: '登录已失效（可能已在其他设备退出登录），请重新登录' },
+  INVALID_CREDENTIALS: { status: 401, message: '账号或密码错误，请核对后重试。连续输错多次，账号将被暂时锁定' },
+  ACCOUNT_LOCKED: { status: 423, message: '密码连续输错次数过多，账号已暂时锁定，请稍后再试，或联系医院信息科解锁' },
+  ACCOUNT_DISABLED: { status: 403, message: '账号已停用，请联系医院信息科' },
+  // 就诊人 (contract/src/patients.ts).
+  PATIENT_DUPLICATE: { status: 409, message: '该证件号码的就诊人已添加，无需重复添加，可在就诊人列表中查看' },
+  PATIENT_LIMIT_REACHED: { status: 409, message: '就诊人数量已达上限，请先删除不再需要的就诊人再添加' },
+  PATIENT_HAS_OPEN_ORDERS: { status: 409, message: '该就诊人还有待支付或退款中的订单，请先支付、取消订单或等待退款完成后再删除' },
+  SELF_IDENTITY_CONFLICT: { status: 409, message: '授权的医保电子凭证与本账号已登记的本人信息不一致，请使用本人的医保电子凭证授权' },
   // 5xx: our side or an outside platform failed; the user may retry later.
   INTERNAL: { status: 500, message: '系统繁忙，请稍后重试' },
   DB_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },

@@ -4,3 +4,5 @@ export * from './mask';
 export * from './meta';
 export * from './health';
 export * from './http';
+export * from './auth';
+export * from './patients';
