@@ -53,8 +53,23 @@ export interface Config {
   appName: string;
   secrets: { dataEncryptionKey: Buffer; dataHashKey: Buffer; sessionSecret: string };
   shutdownGraceMs: number;
+  /** Sessions, staff sign-in lockout and 就诊人 limits (the DB `settings` rows of the same meaning win; see domains/auth). */
+  auth: AuthConfig;
   mockBaseUrl: string;
   platforms: PlatformsConfig;
+}
+
+export interface AuthConfig {
+  /** Life of an access token (AUTH_ACCESS_TTL_SECONDS, default 30 min). */
+  accessTtlSeconds: number;
+  /** Life of a refresh token, renewed by each refresh (AUTH_REFRESH_TTL_DAYS, default 30). */
+  refreshTtlSeconds: number;
+  /** Failed staff sign-ins in a row before the account is locked (STAFF_LOGIN_MAX_FAILURES, default 5). */
+  staffMaxFailedLogins: number;
+  /** How long a locked staff account stays locked (STAFF_LOCKOUT_MINUTES, default 15). */
+  staffLockoutMinutes: number;
+  /** 就诊人 one account may keep (PATIENTS_MAX_PER_USER, default 10). */
+  maxPatientsPerUser: number;
 }
 
 /** One problem with one variable; the message never contains the variable's value. */
@@ -178,6 +193,11 @@ function buildSchema(env: Env) {
     DATA_HASH_KEY: key32('DATA_HASH_KEY'),
     SESSION_SECRET: z.string({ error: '必须设置（至少 32 个字符的随机串）' }).min(32, '至少 32 个字符'),
     SHUTDOWN_GRACE_MS: intInRange(0, 600_000, '必须是 0–600000 之间的毫秒数').default(10_000),
+    AUTH_ACCESS_TTL_SECONDS: intInRange(60, 86_400, '必须是 60–86400 之间的秒数').default(1800),
+    AUTH_REFRESH_TTL_DAYS: intInRange(1, 365, '必须是 1–365 之间的天数').default(30),
+    STAFF_LOGIN_MAX_FAILURES: intInRange(1, 100, '必须是 1–100 之间的整数').default(5),
+    STAFF_LOCKOUT_MINUTES: intInRange(1, 1440, '必须是 1–1440 之间的分钟数').default(15),
+    PATIENTS_MAX_PER_USER: intInRange(1, 100, '必须是 1–100 之间的整数').default(10),
     MOCK_BASE_URL: httpUrl('必须是 http(s):// 开头的地址').default(mockBase),
     PLATFORM_TIMEOUT_MS: intInRange(100, 120_000, '必须是 100–120000 之间的毫秒数').default(10_000),
   };
@@ -276,6 +296,13 @@ export function loadConfig(env: Env = process.env): Config {
       sessionSecret: raw.SESSION_SECRET as string,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS as number,
+    auth: {
+      accessTtlSeconds: raw.AUTH_ACCESS_TTL_SECONDS as number,
+      refreshTtlSeconds: (raw.AUTH_REFRESH_TTL_DAYS as number) * 86_400,
+      staffMaxFailedLogins: raw.STAFF_LOGIN_MAX_FAILURES as number,
+      staffLockoutMinutes: raw.STAFF_LOCKOUT_MINUTES as number,
+      maxPatientsPerUser: raw.PATIENTS_MAX_PER_USER as number,
+    },
     mockBaseUrl: raw.MOCK_BASE_URL as string,
     platforms,
   };
