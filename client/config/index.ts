@@ -67,7 +67,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
     },
     sourceRoot: 'src',
     outputRoot: `dist/${TARGET}`,
-    plugins: [],
+    // plugin-html: NutUI renders some HTML elements (e.g. the <i> of its icons); without it the
+    // mini-program builds have no template for them and icons/spinners are missing.
+    plugins: ['@tarojs/plugin-html'],
     defineConstants: {},
     // Defaults so the code never reads an undefined process.env key; client/.env.<mode> and the
     // shell override them (Taro merges TARO_APP_* from the env files over this object).
