@@ -9,6 +9,7 @@
  */
 import { generateWechatDemoKeys } from './platforms/wechat/keys';
 import { generateWechatPayDemoKeys } from './platforms/wechat-pay/keys';
+import { generateMobilePayDemoKeys } from './platforms/mobile-pay/keys';
 
 export type DemoKeyGenerator = () => Record<string, string>;
 
@@ -16,6 +17,7 @@ export type DemoKeyGenerator = () => Record<string, string>;
 export const DEMO_KEY_GENERATORS: Record<string, DemoKeyGenerator> = {
   wechat: generateWechatDemoKeys,
   'wechat-pay': generateWechatPayDemoKeys,
+  'mobile-pay': generateMobilePayDemoKeys,
 };
 
 /**
