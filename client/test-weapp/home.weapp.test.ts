@@ -130,11 +130,10 @@ describe('home page (weapp build in miniprogram-simulate)', () => {
     expect(home.queryAll('.home-entry')).toHaveLength(5);
   });
 
-  // KNOWN DEFECT, kept visible: NutUI's icons render an HTML <i> element; without
-  // @tarojs/plugin-html the weapp build has no template for it, so WeChat's WXML runtime drops it
-  // ("Template `tmpl_0_i` not found") and the loading spinner is invisible on WeChat. When this
-  // is fixed jest reports this test as passing unexpectedly: then remove `.failing`.
-  test.failing('known defect: the loading spinner (NutUI icon, an <i> element) renders on weapp', async () => {
+  // NutUI's icons render an HTML <i> element: the build needs @tarojs/plugin-html for a template
+  // of it, otherwise WeChat's WXML runtime drops it ("Template `tmpl_0_i` not found") and the
+  // loading spinner is invisible on WeChat.
+  test('the loading spinner (NutUI icon, an <i> element) renders on weapp', async () => {
     const answer = deferred<SimReply>();
     mp = await launch({ routes: { [META_ROUTE]: () => answer.promise } });
     const page = await mp.openPage(`/${HOME}`);
