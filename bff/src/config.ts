@@ -10,6 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { Sm2PrivateKey, Sm2PublicKey, sm2GenerateKeyPair } from '@ih/crypto';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -18,7 +19,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface PlatformsConfig {
   /** 移动支付中心 (national insurance mobile-pay center, interfaces 6201–6401). */
-  mobilePay: { baseUrl: string; appId: string; orgCode: string };
+  mobilePay: MobilePayConfig;
   /** WeChat open platform (login) and the WeChat insurance authorization (mipuserquery). */
   wechat: { apiBaseUrl: string; appId: string; insuranceBaseUrl: string; insurancePartnerId: string };
   /** WeChat Pay v3 (self-pay share of insurance orders). */
@@ -33,6 +34,26 @@ export interface PlatformsConfig {
   insuranceAgency: { baseUrl: string; orgCode: string };
   /** Upper bound of one call to any outside platform. */
   timeoutMs: number;
+}
+
+/** 移动支付中心 client settings (see bff/src/platforms/mobile-pay/README.md). */
+export interface MobilePayConfig {
+  baseUrl: string;
+  appId: string;
+  orgCode: string;
+  /** 1101 person lookup (FSI message in the envelope); default: under the mock's base URL. */
+  psnInfoUrl: string;
+  /** Secrets/keys: unset outside production means "not configured" (the client refuses to start). */
+  appSecret?: string;
+  /** The institution's SM2 private key (Base64 of raw d, or hex). */
+  orgPrivateKey?: string;
+  /** The platform's SM2 public key (Base64 of 04‖X‖Y, or hex). */
+  platformPublicKey?: string;
+  /** SM2 user id: the appSecret bytes (platform Java demo) or the default 1234567812345678. */
+  sm2UserIdMode: 'appSecret' | 'default';
+  timestampFormat: 'ms' | 'yyyyMMddHHmmss';
+  /** 6302 notifies (and answers) whose timestamp is further than this from now are refused. */
+  notifyMaxAgeSeconds: number;
 }
 
 export interface Config {
@@ -101,16 +122,38 @@ interface PlatformVar {
   env: string;
   platform: PlatformKey;
   field: string;
-  kind: 'url' | 'id';
-  /** Default pointing at the local mocks; `mock` is MOCK_BASE_URL without a trailing slash. */
-  mockDefault: (mock: string) => string;
+  /** 'secret': keys and secrets — no default (dev/test take them from the demo keys), required in production, never echoed. */
+  kind: 'url' | 'id' | 'secret';
+  /** Default pointing at the local mocks; `mock` is MOCK_BASE_URL without a trailing slash. None for secrets. */
+  mockDefault?: (mock: string) => string;
+  /** For secrets: returns a Chinese message when the value is unusable (never echoes it). */
+  check?: (value: string) => string | undefined;
+  /** For secrets with a format: a freshly generated valid value (tests, documentation). */
+  sample?: () => string;
   describe: string;
+}
+
+/** SM2 keys as the mobile-pay center hands them out (Base64 or hex); parsed by @ih/crypto. */
+function sm2KeyCheck(kind: 'private' | 'public') {
+  return (value: string): string | undefined => {
+    try {
+      if (kind === 'private') Sm2PrivateKey.from(value);
+      else Sm2PublicKey.from(value);
+      return undefined;
+    } catch {
+      return kind === 'private' ? '不是有效的 SM2 私钥（Base64 或 hex 编码的 32 字节 d）' : '不是有效的 SM2 公钥（Base64 或 hex 编码的 04‖X‖Y）';
+    }
+  };
 }
 
 export const PLATFORM_VARS: readonly PlatformVar[] = [
   { env: 'MOBILE_PAY_BASE_URL', platform: 'mobilePay', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/mobile-pay`, describe: '移动支付中心接口根地址（6201–6401 在其下 /org/local/api/hos/）' },
   { env: 'MOBILE_PAY_APP_ID', platform: 'mobilePay', field: 'appId', kind: 'id', mockDefault: () => 'mock_mobile_pay_app_id', describe: '移动支付中心分配的渠道 appId' },
   { env: 'MOBILE_PAY_ORG_CODE', platform: 'mobilePay', field: 'orgCode', kind: 'id', mockDefault: () => 'H00000000001', describe: '定点医药机构编码 orgCodg' },
+  { env: 'MOBILE_PAY_PSN_INFO_URL', platform: 'mobilePay', field: 'psnInfoUrl', kind: 'url', mockDefault: (m) => `${m}/mobile-pay/fsi/api/rsfComIfsService/callService`, describe: '人员信息获取（1101）地址' },
+  { env: 'MOBILE_PAY_APP_SECRET', platform: 'mobilePay', field: 'appSecret', kind: 'secret', check: (v) => (/^[\x21-\x7e]{8,128}$/.test(v) ? undefined : '必须是 8–128 位可见 ASCII 字符'), describe: '移动支付中心分配的 appSecret（SM4 密钥派生与签名串）' },
+  { env: 'MOBILE_PAY_ORG_PRIVATE_KEY', platform: 'mobilePay', field: 'orgPrivateKey', kind: 'secret', check: sm2KeyCheck('private'), sample: () => sm2GenerateKeyPair().privateKey, describe: '本机构 SM2 私钥（签名请求）' },
+  { env: 'MOBILE_PAY_PLATFORM_PUBLIC_KEY', platform: 'mobilePay', field: 'platformPublicKey', kind: 'secret', check: sm2KeyCheck('public'), sample: () => sm2GenerateKeyPair().publicKey, describe: '移动支付中心 SM2 公钥（验签应答与 6302 通知）' },
   { env: 'WECHAT_API_BASE_URL', platform: 'wechat', field: 'apiBaseUrl', kind: 'url', mockDefault: (m) => `${m}/wechat`, describe: '微信开放接口根地址（真实：https://api.weixin.qq.com）' },
   { env: 'WECHAT_APP_ID', platform: 'wechat', field: 'appId', kind: 'id', mockDefault: () => 'wxmock0000000001', describe: '微信小程序 appId' },
   { env: 'WECHAT_INSURANCE_BASE_URL', platform: 'wechat', field: 'insuranceBaseUrl', kind: 'url', mockDefault: (m) => `${m}/wechat-insurance`, describe: '微信医保授权查询（mipuserquery）根地址' },
@@ -202,11 +245,26 @@ function buildSchema(env: Env) {
     PLATFORM_TIMEOUT_MS: intInRange(100, 120_000, '必须是 100–120000 之间的毫秒数').default(10_000),
   };
   for (const v of PLATFORM_VARS) {
+    if (v.kind === 'secret') {
+      const check = v.check;
+      shape[v.env] = z
+        .string()
+        .superRefine((value, c) => {
+          const problem = check?.(value);
+          if (problem) c.addIssue({ code: 'custom', message: problem });
+        })
+        .optional();
+      continue;
+    }
+    const def = v.mockDefault?.(mockBase) ?? '';
     shape[v.env] =
       v.kind === 'url'
-        ? httpUrl('必须是 http(s):// 开头、不含用户名密码的地址').default(v.mockDefault(mockBase))
-        : z.string().regex(/^[A-Za-z0-9_.\-/]{1,64}$/, '只能包含字母、数字和 _ . - /，最长 64 位').default(v.mockDefault(mockBase));
+        ? httpUrl('必须是 http(s):// 开头、不含用户名密码的地址').default(def)
+        : z.string().regex(/^[A-Za-z0-9_.\-/]{1,64}$/, '只能包含字母、数字和 _ . - /，最长 64 位').default(def);
   }
+  shape.MOBILE_PAY_SM2_USER_ID_MODE = z.enum(['appSecret', 'default'], { error: '只能是 appSecret 或 default' }).default('appSecret');
+  shape.MOBILE_PAY_TIMESTAMP_FORMAT = z.enum(['ms', 'yyyyMMddHHmmss'], { error: '只能是 ms 或 yyyyMMddHHmmss' }).default('ms');
+  shape.MOBILE_PAY_NOTIFY_MAX_AGE_SECONDS = intInRange(10, 86_400, '必须是 10–86400 之间的秒数').default(300);
   return { schema: z.object(shape), mockBase };
 }
 
@@ -230,7 +288,7 @@ function productionIssues(env: Env, raw: Record<string, unknown>, mockBase: stri
     const value = read(env, v.env);
     if (value === undefined) {
       issues.push({ variable: v.env, message: `生产环境必须显式设置（${v.describe}），不能使用本地模拟平台的默认值` });
-    } else if (value === v.mockDefault(mockBase) || (v.kind === 'url' && value.startsWith(mockBase))) {
+    } else if ((v.mockDefault && value === v.mockDefault(mockBase)) || (v.kind === 'url' && value.startsWith(mockBase))) {
       issues.push({ variable: v.env, message: '生产环境不能指向本地模拟平台（mock）' });
     }
   }
@@ -275,6 +333,9 @@ export function loadConfig(env: Env = process.env): Config {
     const section = ((platforms as unknown as Record<string, Record<string, string>>)[v.platform] ??= {});
     section[v.field] = raw[v.env] as string;
   }
+  platforms.mobilePay.sm2UserIdMode = raw.MOBILE_PAY_SM2_USER_ID_MODE as MobilePayConfig['sm2UserIdMode'];
+  platforms.mobilePay.timestampFormat = raw.MOBILE_PAY_TIMESTAMP_FORMAT as MobilePayConfig['timestampFormat'];
+  platforms.mobilePay.notifyMaxAgeSeconds = raw.MOBILE_PAY_NOTIFY_MAX_AGE_SECONDS as number;
   const nodeEnv = raw.NODE_ENV as Config['nodeEnv'];
   return {
     nodeEnv,

@@ -26,7 +26,7 @@ function productionEnv(): Record<string, string> {
     DATABASE_URL: 'mysql://ih:pw@db.internal:3306/ih',
     PUBLIC_BASE_URL: 'https://ih.example-hospital.cn',
   };
-  for (const v of PLATFORM_VARS) env[v.env] = v.kind === 'url' ? `https://${v.env.toLowerCase().replace(/_/g, '-')}.example.cn/api` : `real_${v.env.toLowerCase()}`;
+  for (const v of PLATFORM_VARS) env[v.env] = v.sample?.() ?? (v.kind === 'url' ? `https://${v.env.toLowerCase().replace(/_/g, '-')}.example.cn/api` : `real_${v.env.toLowerCase()}`);
   return env;
 }
 
