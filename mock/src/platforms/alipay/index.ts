@@ -93,7 +93,7 @@ export interface Trade {
 
 export interface AlipayMock extends MockPlatform {
   /** Mints an auth_code for a user (what my.getAuthCode hands the mini-program). */
-  mintAuthCode(alipayUserId: string, scopes?: string[]): { authCode: string; expiresAt: number };
+  mintAuthCode(alipayUserId: string, scopes?: string[], ttlMs?: number): { authCode: string; expiresAt: number };
   /** Approves (or cancels) an insurance authorization as if the user did it on the page. */
   authorizeMedical(input: { alipayUserId: string; reqBizNo: string; personKey?: string; action?: 'agree' | 'cancel'; bizType?: string }): MedicalAuth;
   /** The buyer pays a WAIT_BUYER_PAY trade: TRADE_SUCCESS and a notification. */
@@ -712,8 +712,8 @@ export function createAlipayMock(opts: AlipayMockOptions): AlipayMock {
       tradesByNo = new Map();
       notifier?.reset();
     },
-    mintAuthCode(alipayUserId, scopes = ['auth_user', 'nhsamp']) {
-      const rec: AuthCode = { code: token('ac'), userId: alipayUserId, scopes, expiresAt: Date.now() + authCodeTtl, used: false };
+    mintAuthCode(alipayUserId, scopes = ['auth_user', 'nhsamp'], ttlMs = authCodeTtl) {
+      const rec: AuthCode = { code: token('ac'), userId: alipayUserId, scopes, expiresAt: Date.now() + ttlMs, used: false };
       authCodes.set(rec.code, rec);
       return { authCode: rec.code, expiresAt: rec.expiresAt };
     },
