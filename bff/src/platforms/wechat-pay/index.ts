@@ -1,0 +1,6 @@
+export * from './amounts';
+export * from './client';
+export * from './errors';
+export * from './keys';
+export * from './notify';
+export * from './types';
