@@ -22,7 +22,7 @@ export type WechatPayErrorReason =
   | 'ALREADY_EXISTS' // 268512536 / out_trade_no reused
   | 'ORDER_PAID' // ORDERPAID
   | 'ORDER_CLOSED'
-  | 'REFUND_NOT_ALLOWED'
+  | 'BUSINESS_RULE' // INVALID_REQUEST without a specific errno: well-formed but against a rule (e.g. refund above the refundable amount)
   | 'PARAM_ERROR' // PARAM_ERROR / 268435461 (a bug on our side)
   | 'SIGN_ERROR' // 401: WeChat Pay refused our signature (keys, serial, clock)
   | 'NO_AUTH' // 403: product not enabled for the merchant
@@ -49,7 +49,8 @@ export const WECHAT_PAY_ERRNO: Record<number, WechatPayErrorReason> = {
 
 const BODY_CODES: Record<string, WechatPayErrorReason> = {
   PARAM_ERROR: 'PARAM_ERROR',
-  INVALID_REQUEST: 'PARAM_ERROR',
+  INVALID_REQUEST: 'BUSINESS_RULE',
+  NOT_ENOUGH: 'BUSINESS_RULE',
   SIGN_ERROR: 'SIGN_ERROR',
   NO_AUTH: 'NO_AUTH',
   ORDER_NOT_EXIST: 'ORDER_NOT_EXIST',
@@ -77,7 +78,7 @@ export const WECHAT_PAY_USER_CODES: Record<WechatPayErrorReason, string> = {
   ALREADY_EXISTS: 'CONFLICT',
   ORDER_PAID: 'CONFLICT',
   ORDER_CLOSED: 'CONFLICT',
-  REFUND_NOT_ALLOWED: 'CONFLICT',
+  BUSINESS_RULE: 'CONFLICT',
   PARAM_ERROR: 'INTERNAL',
   SIGN_ERROR: 'UPSTREAM_UNAVAILABLE',
   NO_AUTH: 'UPSTREAM_UNAVAILABLE',

@@ -89,6 +89,7 @@ const E = {
   ORDER_PAID: { status: 400, code: 'ORDERPAID', errno: 0, message: '订单已支付' },
   ORDER_CLOSED: { status: 400, code: 'ORDER_CLOSED', errno: 0, message: '订单已关闭' },
   REFUND_STATE: { status: 400, code: 'INVALID_REQUEST', errno: 0, message: '订单状态不允许退款' },
+  // WeChat Pay v3: INVALID_REQUEST = well-formed but against a business rule; PARAM_ERROR = malformed.
   REFUND_TOO_MUCH: { status: 400, code: 'INVALID_REQUEST', errno: 0, message: '申请退款金额超过订单可退金额' },
   RESOURCE_NOT_EXISTS: { status: 404, code: 'RESOURCE_NOT_EXISTS', errno: 0, message: '退款单不存在' },
 } as const;
@@ -393,7 +394,9 @@ export function createWechatPayMock(opts: WechatPayMockOptions): WechatPayMock {
       router.use(async (c, next) => {
         if (!c.path.startsWith(`${prefix}/v3/`)) return next();
         const op = c.path.slice(prefix.length);
-        const template = (c as unknown as { _matchedRoute?: string })._matchedRoute?.slice(prefix.length) ?? op;
+        // The route pattern (e.g. /v3/med-ins/orders/mix-trade-no/:no) so that faults can target it.
+        const routeLayer = ((c as unknown as { matched?: Array<{ path: string; methods: string[] }> }).matched ?? []).filter((l) => l.methods.length > 0).pop();
+        const template = routeLayer ? routeLayer.path.slice(prefix.length) : op;
         let identity = state.defaultIdentity();
         const askedSerial = c.get('Wechatpay-Serial');
         if (askedSerial && identities.has(askedSerial)) identity = identities.get(askedSerial)!;
