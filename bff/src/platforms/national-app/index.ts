@@ -1,0 +1,10 @@
+export { NATIONAL_APP, NationalAppClient, checkCashierNotifyAgainstOrder, nationalAppNotifyAck, nationalAppUserMessage } from './client';
+export * from './types';
+
+import type { NationalAppClient } from './client';
+import type { NationalAppNotifyResult } from './types';
+
+/** verifyAndParseXxxNotify convention. */
+export function verifyAndParseNationalAppNotify(client: NationalAppClient, rawBody: string | unknown, now?: number): NationalAppNotifyResult {
+  return client.verifyNotify(rawBody, now);
+}
