@@ -7,6 +7,7 @@
  * production every platform variable must be set explicitly and must not point at the mocks,
  * and the well-known development secrets are refused.
  */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
@@ -21,9 +22,33 @@ export interface PlatformsConfig {
   /** 移动支付中心 (national insurance mobile-pay center, interfaces 6201–6401). */
   mobilePay: MobilePayConfig;
   /** WeChat open platform (login) and the WeChat insurance authorization (mipuserquery). */
-  wechat: { apiBaseUrl: string; appId: string; insuranceBaseUrl: string; insurancePartnerId: string };
+  wechat: {
+    apiBaseUrl: string;
+    appId: string;
+    insuranceBaseUrl: string;
+    insurancePartnerId: string;
+    /** Secrets: unset outside production means "not configured". */
+    appSecret?: string;
+    insurancePartnerSecret?: string;
+  };
   /** WeChat Pay v3 (self-pay share of insurance orders). */
-  wechatPay: { baseUrl: string; mchId: string; appId: string };
+  wechatPay: {
+    baseUrl: string;
+    mchId: string;
+    appId: string;
+    /** Merchant API private key (PEM) and its certificate serial number. */
+    merchantPrivateKey?: string;
+    merchantSerialNo?: string;
+    /** APIv3 key (32 bytes): callbacks' AES-256-GCM. */
+    apiV3Key?: string;
+    /** WeChat Pay public key (PEM) and its id PUB_KEY_ID_… (public-key mode). */
+    publicKey?: string;
+    publicKeyId?: string;
+    /** Optional platform certificate (PEM) trusted next to the public key (certificate mode). */
+    platformCert?: string;
+    /** Callbacks whose Wechatpay-Timestamp is further than this from now are refused. */
+    callbackMaxAgeSeconds: number;
+  };
   /** Alipay open platform (gateway) and its insurance authorization. */
   alipay: { gatewayUrl: string; appId: string };
   /** The hospital's HIS (offline visits, prices, catalogs). */
@@ -134,6 +159,30 @@ interface PlatformVar {
 }
 
 /** SM2 keys as the mobile-pay center hands them out (Base64 or hex); parsed by @ih/crypto. */
+/** RSA keys/certificates in PEM (literal "\n" accepted, as env files often carry them). */
+function pemCheck(kind: 'private' | 'public' | 'certificate') {
+  return (value: string): string | undefined => {
+    const pem = value.replace(/\\n/g, '\n');
+    try {
+      if (kind === 'private') {
+        if (createPrivateKey(pem).asymmetricKeyType !== 'rsa') return '必须是 RSA 私钥（PEM）';
+      } else if (kind === 'public') {
+        if (createPublicKey(pem).asymmetricKeyType !== 'rsa') return '必须是 RSA 公钥（PEM）';
+      } else if (Date.parse(new X509Certificate(pem).validTo) < Date.now()) {
+        return '证书已过期';
+      }
+      return undefined;
+    } catch {
+      return kind === 'private' ? '不是有效的 PEM 私钥' : kind === 'public' ? '不是有效的 PEM 公钥' : '不是有效的 PEM 证书';
+    }
+  };
+}
+
+const rsaSample = (part: 'private' | 'public') => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return part === 'private' ? privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() : publicKey.export({ type: 'spki', format: 'pem' }).toString();
+};
+
 function sm2KeyCheck(kind: 'private' | 'public') {
   return (value: string): string | undefined => {
     try {
@@ -161,6 +210,13 @@ export const PLATFORM_VARS: readonly PlatformVar[] = [
   { env: 'WECHAT_PAY_BASE_URL', platform: 'wechatPay', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/wechat-pay`, describe: '微信支付 v3 根地址（真实：https://api.mch.weixin.qq.com）' },
   { env: 'WECHAT_PAY_MCH_ID', platform: 'wechatPay', field: 'mchId', kind: 'id', mockDefault: () => '1900000001', describe: '微信支付商户号' },
   { env: 'WECHAT_PAY_APP_ID', platform: 'wechatPay', field: 'appId', kind: 'id', mockDefault: () => 'wxmock0000000001', describe: '微信支付关联的 appId' },
+  { env: 'WECHAT_APP_SECRET', platform: 'wechat', field: 'appSecret', kind: 'secret', check: (v) => (/^[A-Za-z0-9]{16,64}$/.test(v) ? undefined : '必须是 16–64 位字母或数字'), sample: () => randomBytes(16).toString('hex'), describe: '微信小程序 AppSecret（jscode2session）' },
+  { env: 'WECHAT_INSURANCE_PARTNER_SECRET', platform: 'wechat', field: 'insurancePartnerSecret', kind: 'secret', check: (v) => (/^[\x21-\x7e]{16,128}$/.test(v) ? undefined : '必须是 16–128 位可见 ASCII 字符'), sample: () => randomBytes(16).toString('hex'), describe: '微信医保合作方 partnerSecret（god-portal-signature 的 HMAC 密钥）' },
+  { env: 'WECHAT_PAY_MERCHANT_PRIVATE_KEY', platform: 'wechatPay', field: 'merchantPrivateKey', kind: 'secret', check: pemCheck('private'), sample: () => rsaSample('private'), describe: '微信支付商户 API 私钥（apiclient_key.pem，请求签名与 paySign）' },
+  { env: 'WECHAT_PAY_MERCHANT_SERIAL_NO', platform: 'wechatPay', field: 'merchantSerialNo', kind: 'secret', check: (v) => (/^[0-9A-Fa-f]{8,64}$/.test(v) ? undefined : '必须是十六进制证书序列号'), sample: () => randomBytes(20).toString('hex').toUpperCase(), describe: '微信支付商户 API 证书序列号' },
+  { env: 'WECHAT_PAY_API_V3_KEY', platform: 'wechatPay', field: 'apiV3Key', kind: 'secret', check: (v) => (Buffer.byteLength(v, 'utf8') === 32 ? undefined : '必须是 32 字节的 APIv3 密钥'), sample: () => randomBytes(16).toString('hex'), describe: '微信支付 APIv3 密钥（回调报文 AES-256-GCM 解密）' },
+  { env: 'WECHAT_PAY_PUBLIC_KEY', platform: 'wechatPay', field: 'publicKey', kind: 'secret', check: pemCheck('public'), sample: () => rsaSample('public'), describe: '微信支付公钥（pub_key.pem，验签应答与回调、加密敏感字段）' },
+  { env: 'WECHAT_PAY_PUBLIC_KEY_ID', platform: 'wechatPay', field: 'publicKeyId', kind: 'secret', check: (v) => (/^PUB_KEY_ID_[0-9A-Za-z]{4,64}$/.test(v) ? undefined : '必须形如 PUB_KEY_ID_…'), sample: () => `PUB_KEY_ID_01${randomBytes(8).toString('hex')}`, describe: '微信支付公钥 ID（PUB_KEY_ID_…，请求头 Wechatpay-Serial）' },
   { env: 'ALIPAY_GATEWAY_URL', platform: 'alipay', field: 'gatewayUrl', kind: 'url', mockDefault: (m) => `${m}/alipay/gateway.do`, describe: '支付宝开放平台网关（真实：https://openapi.alipay.com/gateway.do）' },
   { env: 'ALIPAY_APP_ID', platform: 'alipay', field: 'appId', kind: 'id', mockDefault: () => '2021000000000001', describe: '支付宝应用 appId' },
   { env: 'HIS_BASE_URL', platform: 'his', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/his`, describe: '医院 HIS 接口根地址' },
@@ -265,6 +321,11 @@ function buildSchema(env: Env) {
   shape.MOBILE_PAY_SM2_USER_ID_MODE = z.enum(['appSecret', 'default'], { error: '只能是 appSecret 或 default' }).default('appSecret');
   shape.MOBILE_PAY_TIMESTAMP_FORMAT = z.enum(['ms', 'yyyyMMddHHmmss'], { error: '只能是 ms 或 yyyyMMddHHmmss' }).default('ms');
   shape.MOBILE_PAY_NOTIFY_MAX_AGE_SECONDS = intInRange(10, 86_400, '必须是 10–86400 之间的秒数').default(300);
+  shape.WECHAT_PAY_PLATFORM_CERT = z.string().superRefine((value, c) => {
+    const problem = pemCheck('certificate')(value);
+    if (problem) c.addIssue({ code: 'custom', message: problem });
+  }).optional();
+  shape.WECHAT_PAY_CALLBACK_MAX_AGE_SECONDS = intInRange(10, 3600, '必须是 10–3600 之间的秒数').default(300);
   return { schema: z.object(shape), mockBase };
 }
 
@@ -336,6 +397,8 @@ export function loadConfig(env: Env = process.env): Config {
   platforms.mobilePay.sm2UserIdMode = raw.MOBILE_PAY_SM2_USER_ID_MODE as MobilePayConfig['sm2UserIdMode'];
   platforms.mobilePay.timestampFormat = raw.MOBILE_PAY_TIMESTAMP_FORMAT as MobilePayConfig['timestampFormat'];
   platforms.mobilePay.notifyMaxAgeSeconds = raw.MOBILE_PAY_NOTIFY_MAX_AGE_SECONDS as number;
+  if (raw.WECHAT_PAY_PLATFORM_CERT) platforms.wechatPay.platformCert = raw.WECHAT_PAY_PLATFORM_CERT as string;
+  platforms.wechatPay.callbackMaxAgeSeconds = raw.WECHAT_PAY_CALLBACK_MAX_AGE_SECONDS as number;
   const nodeEnv = raw.NODE_ENV as Config['nodeEnv'];
   return {
     nodeEnv,

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './keys';
 export * from './notify';
 export * from './types';
+export * from './from-config';
