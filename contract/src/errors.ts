@@ -29,6 +29,15 @@ export const ERROR_CATALOG = {
   PATIENT_LIMIT_REACHED: { status: 409, message: '就诊人数量已达上限，请先删除不再需要的就诊人再添加' },
   PATIENT_HAS_OPEN_ORDERS: { status: 409, message: '该就诊人还有待支付或退款中的订单，请先支付、取消订单或等待退款完成后再删除' },
   SELF_IDENTITY_CONFLICT: { status: 409, message: '授权的医保电子凭证与本账号已登记的本人信息不一致，请使用本人的医保电子凭证授权' },
+  // Insurance authorization and payment channels (the platform adapters map their typed errors here).
+  WECHAT_LOGIN_FAILED: { status: 401, message: '微信登录失败，请关闭小程序后重新进入' },
+  INSURANCE_AUTH_INVALID: { status: 409, message: '医保授权已失效，请重新授权后再支付' },
+  INSURANCE_VOUCHER_NOT_ACTIVATED: { status: 409, message: '您的医保电子凭证尚未激活或未绑定，请先激活医保电子凭证后再使用医保支付' },
+  INSURANCE_NOT_INSURED: { status: 409, message: '未查询到有效的医保参保信息，本次可使用自费支付' },
+  INSURANCE_IDENTITY_MISMATCH: { status: 409, message: '医保电子凭证的实名信息与就诊人不一致，请使用就诊人本人的医保电子凭证授权，或使用亲情账户授权' },
+  INSURANCE_FAMILY_NOT_BOUND: { status: 409, message: '未查询到亲情账户关系，请先在国家医保服务平台或当地医保小程序绑定亲情账户' },
+  INSURANCE_SETTLEMENT_FAILED: { status: 502, message: '医保结算校验未通过，本次未扣费，请稍后重试或联系医院' },
+  PAYMENT_AMOUNT_MISMATCH: { status: 502, message: '支付金额核对不一致，订单已暂停处理，请勿重复支付，医院将尽快核实' },
   // 5xx: our side or an outside platform failed; the user may retry later.
   INTERNAL: { status: 500, message: '系统繁忙，请稍后重试' },
   DB_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },

@@ -2,8 +2,9 @@
  * The demo wiring end to end: the WeChat mocks built from the demo-key environment (as `npm start`
  * does) and the BFF's clients built from the validated configuration talk to each other.
  */
-import { wechatClientFromConfig } from '../../src/platforms/wechat';
-import { mixedOrderAmounts, wechatPayClientFromConfig } from '../../src/platforms/wechat-pay';
+import { isErrorCode } from '@ih/contract';
+import { USER_CODES, wechatClientFromConfig } from '../../src/platforms/wechat';
+import { mixedOrderAmounts, WECHAT_PAY_USER_CODES, wechatPayClientFromConfig } from '../../src/platforms/wechat-pay';
 import { wechatFamily } from '../../../mock/src/platforms/wechat/register';
 import { generateWechatDemoKeys } from '../../../mock/src/platforms/wechat/keys';
 import { generateWechatPayDemoKeys } from '../../../mock/src/platforms/wechat-pay/keys';
@@ -28,6 +29,10 @@ afterAll(async () => {
 });
 
 describe('WeChat demo wiring (config → clients → mocks)', () => {
+  it('maps every typed error to a contract error code with a Chinese message', () => {
+    for (const code of [...Object.values(USER_CODES), ...Object.values(WECHAT_PAY_USER_CODES), 'PAYMENT_AMOUNT_MISMATCH']) expect([code, isErrorCode(code)]).toEqual([code, true]);
+  });
+
   it('registers demo key generators for both platforms', () => {
     expect(Object.keys(DEMO_KEY_GENERATORS)).toEqual(expect.arrayContaining(['wechat', 'wechat-pay']));
     for (const k of Object.keys(env)) expect(env[k]).toBeTruthy();
