@@ -1,0 +1,2 @@
+export { HIS, HisClient, hisUserMessage } from './client';
+export * from './types';
