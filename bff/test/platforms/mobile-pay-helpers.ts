@@ -162,7 +162,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 }
 
 export interface Line {
-  item: { code: string; priceFen: number };
+  /** cls: catalog class for the test's own expectation ('A' 甲, 'B' 乙, 'SELF' 丙). */
+  item: { code: string; priceFen: number; cls?: string };
   cnt: number;
 }
 

@@ -22,7 +22,7 @@ function expectedSplit(lines: Line[], insutype: string, acctUsed: boolean, balan
   for (const l of lines) {
     const f = l.item.priceFen * l.cnt;
     fee += f;
-    const cls = (l.item as { cls: string }).cls;
+    const cls = l.item.cls;
     if (cls === 'A') inScope += f;
     else if (cls === 'B') inScope += f - Math.floor((f * 10 + 50) / 100); // 10 % self-payment, half-up
   }
@@ -275,10 +275,10 @@ describe('mobile-pay center client ↔ mock (contract)', () => {
     });
 
     it('expired between 6201 and 6202: 6202 is refused', async () => {
-      const payAuthNo = grant(PSN.zhang, { ttlSeconds: 0.3 });
+      const payAuthNo = grant(PSN.zhang, { ttlSeconds: 0.6 });
       const req = feeUpload(h, PSN.zhang, { payAuthNo }, BASKET);
       const up = await h.client.uploadFees(req);
-      await new Promise((r) => setTimeout(r, 350));
+      await new Promise((r) => setTimeout(r, 650));
       const e = await platformErrorOf(h.client.payOrder({ payOrdId: up.payOrdId, payToken: up.payToken, credential: { payAuthNo }, orgBizSer: 'B', chrgBchno: req.chrgBchno, feeType: '01', acctUsedFlag: true, expectedFeeSumamtFen: req.medfeeSumamtFen }));
       expect(e.code).toBe('200001');
     });
@@ -365,7 +365,9 @@ describe('mobile-pay center client ↔ mock (contract)', () => {
       const e = await platformErrorOf(c.payOrder(payReq));
       expect(e).toMatchObject({ kind: 'timeout', outcomeUnknown: true });
       expect(h.events.filter((ev) => ev.operation === '6202')).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 450)); // the center finishes the pre-settlement anyway
+      // The center finishes the pre-settlement anyway, after the client gave up.
+      for (const until = Date.now() + 5000; h.mock.state.getPayOrder(up.payOrdId)!.ordStas !== '1' && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+      expect(h.mock.state.getPayOrder(up.payOrdId)!.ordStas).toBe('1');
       h.events.length = 0;
       const c2 = h.makeClient({ timeoutMs: 250 });
       h.fault({ operation: '6202', kind: 'timeout', times: 1 });

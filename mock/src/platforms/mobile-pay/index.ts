@@ -104,6 +104,8 @@ export interface MobilePayMock extends MockPlatform {
   state: MobilePayCenterState;
   notifier: SettlementNotifier;
   options: MobilePayMockOptions;
+  /** Back to the demo data: persons and balances from the seed, no authorizations, no orders. */
+  reset(): void;
 }
 
 /** The mock's options from the environment; undefined when its keys are missing (platform not started). */
