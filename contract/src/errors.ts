@@ -36,6 +36,7 @@ export const ERROR_CATALOG = {
   INSURANCE_NOT_INSURED: { status: 409, message: '未查询到有效的医保参保信息，本次可使用自费支付' },
   INSURANCE_IDENTITY_MISMATCH: { status: 409, message: '医保电子凭证的实名信息与就诊人不一致，请使用就诊人本人的医保电子凭证授权，或使用亲情账户授权' },
   INSURANCE_FAMILY_NOT_BOUND: { status: 409, message: '未查询到亲情账户关系，请先在国家医保服务平台或当地医保小程序绑定亲情账户' },
+  INSURANCE_PAY_SUSPENDED: { status: 409, message: '您的医保互联网支付已暂停，本次请使用自费支付，或到医保经办机构咨询' },
   INSURANCE_SETTLEMENT_FAILED: { status: 502, message: '医保结算校验未通过，本次未扣费，请稍后重试或联系医院' },
   PAYMENT_AMOUNT_MISMATCH: { status: 502, message: '支付金额核对不一致，订单已暂停处理，请勿重复支付，医院将尽快核实' },
   // 5xx: our side or an outside platform failed; the user may retry later.

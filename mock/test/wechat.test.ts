@@ -63,7 +63,8 @@ describe('WeChat insurance userQuery mock', () => {
     const fam = mocks.state.mintAuthCode({ openid: 'demo_openid_zhangjianguo', person: 'li', family: true });
     const r2 = await request(server).post(`/wechat-insurance/api/mipuserquery/userQuery/${PARTNER}`).set(headersFor()).send({ qrcode: fam.authCode, openid: 'demo_openid_zhangjianguo' }).expect(200);
     expect(r2.body).toMatchObject({ code: 0, pay_auth_no: '', user_name: '张建国' });
-    expect(link.grants.get(r2.body.family_pay_auth_no)).toMatchObject({ psnNo: '64010000000000012302', family: true });
+    // The holder (张建国) authorizes for the family member (李秀英).
+    expect(link.grants.get(r2.body.family_pay_auth_no)).toMatchObject({ psnNo: '64010000000000012301', forPsnNo: '64010000000000012302', family: true });
     expect(() => mocks.state.mintAuthCode({ openid: 'demo_openid_wanglihua', person: 'li', family: true })).toThrow(/family link/);
   });
 
@@ -89,8 +90,11 @@ describe('WeChat insurance userQuery mock', () => {
     expect((await request(server).post(path).set(headersFor()).send({ qrcode: c2, openid: 'demo_openid_zhangjianguo' })).body.code).toBe(USER_QUERY_CODES.AUTH_CODE_EXPIRED);
     const liu = mocks.state.mintAuthCode({ openid: 'demo_openid_liuzhiqiang' }).authCode;
     expect((await request(server).post(path).set(headersFor()).send({ qrcode: liu, openid: 'demo_openid_liuzhiqiang' })).body.code).toBe(USER_QUERY_CODES.VOUCHER_NOT_ACTIVATED);
+    // A child without an activated voucher is paid for through the guardian's family authorization.
     const child = mocks.state.mintAuthCode({ openid: 'demo_openid_zhangjianguo', person: 'zhangzh', family: true }).authCode;
-    expect((await request(server).post(path).set(headersFor()).send({ qrcode: child, openid: 'demo_openid_zhangjianguo' })).body.code).toBe(USER_QUERY_CODES.VOUCHER_NOT_ACTIVATED);
+    const childAuth = await request(server).post(path).set(headersFor()).send({ qrcode: child, openid: 'demo_openid_zhangjianguo' });
+    expect(childAuth.body).toMatchObject({ code: 0, pay_auth_no: '', user_name: '张建国' });
+    expect(childAuth.body.family_pay_auth_no).toMatch(/^AUTH/);
     await request(server).post('/wechat-insurance/api/mipuserquery/userQuery/other').set(headersFor()).send({ qrcode: code(), openid: 'x' }).expect(403);
   });
 

@@ -90,7 +90,7 @@ describe('userQuery (insurance authorization exchange)', () => {
     const a = await client.userQuery({ authCode, openid: ZHANG });
     expect(a.family).toBe(true);
     expect(a.holder.name).toBe('张建国');
-    expect(link.grants.get(a.payAuthNo)).toMatchObject({ psnNo: '64010000000000012302', family: true });
+    expect(link.grants.get(a.payAuthNo)).toMatchObject({ psnNo: '64010000000000012301', forPsnNo: '64010000000000012302', family: true });
   });
 
   it('refuses a wrong HMAC secret (the request is signed, the platform says no)', async () => {
@@ -113,9 +113,9 @@ describe('userQuery (insurance authorization exchange)', () => {
       reason: 'VOUCHER_NOT_ACTIVATED',
       userCode: 'INSURANCE_VOUCHER_NOT_ACTIVATED',
     });
-    await expectPlatformError(client.userQuery({ authCode: mocks.state.mintAuthCode({ openid: ZHANG, person: 'zhangzh', family: true }).authCode, openid: ZHANG }), {
-      reason: 'VOUCHER_NOT_ACTIVATED',
-    });
+    // The child's own voucher is not activated, the guardian's family authorization works.
+    const child = await client.userQuery({ authCode: mocks.state.mintAuthCode({ openid: ZHANG, person: 'zhangzh', family: true }).authCode, openid: ZHANG });
+    expect(child).toMatchObject({ family: true, holder: { name: '张建国' } });
   });
 
   it('bounds a timeout, never retries, and maps 5xx and unknown platform codes', async () => {

@@ -61,6 +61,8 @@ export const DEFAULT_USER_QUERY_CODES: Record<string, WechatErrorReason> = {
   '20004': 'AUTH_CODE_NOT_FOR_USER',
   '20005': 'VOUCHER_NOT_ACTIVATED',
   '20006': 'NOT_INSURED',
+  '20007': 'INSURANCE_SUSPENDED',
+  '20008': 'FAMILY_NOT_BOUND',
 };
 
 const LOGIN_ERRORS: Record<number, WechatErrorReason> = {

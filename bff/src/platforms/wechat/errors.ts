@@ -18,6 +18,8 @@ export type WechatErrorReason =
   | 'AUTH_CODE_NOT_FOR_USER'
   | 'VOUCHER_NOT_ACTIVATED'
   | 'NOT_INSURED'
+  | 'INSURANCE_SUSPENDED' // the center suspended internet insurance payment for this person
+  | 'FAMILY_NOT_BOUND' // family authorization for someone not linked to the holder
   | 'PARTNER_AUTH_FAILED' // our HMAC/partner id refused (config or clock)
   | 'PLATFORM_ERROR' // any other platform code
   | 'BAD_ANSWER'; // answer without the fields we need
@@ -56,6 +58,8 @@ export const USER_CODES: Record<WechatErrorReason, string> = {
   AUTH_CODE_NOT_FOR_USER: 'INSURANCE_AUTH_INVALID',
   VOUCHER_NOT_ACTIVATED: 'INSURANCE_VOUCHER_NOT_ACTIVATED',
   NOT_INSURED: 'INSURANCE_NOT_INSURED',
+  INSURANCE_SUSPENDED: 'INSURANCE_PAY_SUSPENDED',
+  FAMILY_NOT_BOUND: 'INSURANCE_FAMILY_NOT_BOUND',
   PARTNER_AUTH_FAILED: 'UPSTREAM_UNAVAILABLE',
   PLATFORM_ERROR: 'UPSTREAM_UNAVAILABLE',
   BAD_ANSWER: 'UPSTREAM_UNAVAILABLE',

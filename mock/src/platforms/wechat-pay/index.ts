@@ -271,7 +271,12 @@ export class WechatPayState {
       e.med_ins_fail_reason = input.fail_reason ?? '医保结算失败，请稍后重试';
       return order;
     }
-    if (hasIns && typeof e.pay_order_id === 'string') this.opts.insurance?.settlePayOrder?.(e.pay_order_id);
+    if (hasIns && typeof e.pay_order_id === 'string' && this.opts.insurance?.settlePayOrder) {
+      this.opts.insurance.settlePayOrder(e.pay_order_id);
+      const po = this.opts.insurance.getPayOrder?.(e.pay_order_id);
+      // The center refused to settle (suspended, balance, state): the insurance part failed.
+      if (po && !['3', '4', '5', '6'].includes(po.ordStas)) return this.payMixedOrder(mixTradeNo, { result: 'FAIL', fail_reason: '医保结算失败，请稍后重试或联系医院' });
+    }
     e.mix_pay_status = 'MIX_PAY_SUCCESS';
     if (hasIns) e.med_ins_pay_status = 'MED_INS_PAY_SUCCESS';
     if (hasCash) e.self_pay_status = 'SELF_PAY_SUCCESS';
@@ -613,26 +618,30 @@ export function createWechatPayMock(opts: WechatPayMockOptions): WechatPayMock {
           const usedBy = state.usedPayAuthNos.get(b.pay_auth_no);
           if (usedBy && usedBy !== b.out_trade_no) throw new WxError(E.PAY_AUTH, '授权码已使用');
           if (grant.openid && grant.openid !== b.openid) throw new WxError(E.PAY_AUTH, '授权码不属于当前用户');
-          const person = [...directory.people.values()].find((p) => p.psnNo === grant.psnNo);
+          // grant.psnNo is the card holder who authorized (the payer); for a family authorization the
+          // patient is the relative, one of the holder's linked family members.
+          const holder = [...directory.people.values()].find((p) => p.psnNo === grant.psnNo);
           const account = directory.byOpenid(b.openid);
+          if (!holder) throw new WxError(E.NOT_BOUND);
+          if (account?.self && account.self !== holder.key) throw new WxError(E.PAY_AUTH, '授权码不属于当前微信用户');
+          if (payerName !== holder.name) throw new WxError(E.NAME);
+          if (payerDigest !== idDigest(holder.idNumber)) throw new WxError(E.ID_DIGEST);
+          let patient = holder;
           if (b.pay_for_relatives === true || grant.family) {
             if (b.pay_for_relatives !== true || !grant.family) throw new WxError(E.PAY_AUTH, '亲情授权与 pay_for_relatives 不一致');
-            const holder = account?.self ? directory.people.get(account.self) : undefined;
-            if (!holder) throw new WxError(E.NOT_BOUND);
-            if (payerName !== holder.name) throw new WxError(E.NAME);
-            if (payerDigest !== idDigest(holder.idNumber)) throw new WxError(E.ID_DIGEST);
-            if (!person || !account?.relations[person.key] || person.key === holder.key) throw new WxError(E.NO_RELATIVE);
-            if (relative!.name !== person.name || relative!.idDigest !== idDigest(person.idNumber)) throw new WxError(E.NO_RELATIVE);
-          } else {
-            if (!person) throw new WxError(E.NOT_BOUND);
-            if (payerName !== person.name) throw new WxError(E.NAME);
-            if (payerDigest !== idDigest(person.idNumber)) throw new WxError(E.ID_DIGEST);
+            const holderAccount = [...directory.accounts.values()].find((a) => a.self === holder.key);
+            const rel = [...directory.people.values()].find((p) => idDigest(p.idNumber) === relative!.idDigest);
+            if (!rel || rel.key === holder.key || !holderAccount?.relations[rel.key] || rel.name !== relative!.name) throw new WxError(E.NO_RELATIVE);
+            if (grant.forPsnNo && grant.forPsnNo !== rel.psnNo) throw new WxError(E.NO_RELATIVE, '亲情授权不包含该亲属');
+            patient = rel;
           }
           if (link?.getPayOrder) {
             const po = link.getPayOrder(b.pay_order_id);
             if (!po) throw new WxError(E.SETTLE, '医保支付单不存在');
             if (po.payAuthNo && po.payAuthNo !== b.pay_auth_no) throw new WxError(E.PAY_AUTH, '授权码与医保支付单不一致');
-            if (po.psnNo !== grant.psnNo) throw new WxError(E.SETTLE, '参保人与医保支付单不一致');
+            if (po.psnNo !== patient.psnNo) throw new WxError(E.SETTLE, '参保人与医保支付单不一致');
+            if (po.medOrgOrd && po.medOrgOrd !== b.serial_no) throw new WxError(E.SETTLE, 'serial_no 与医保费用上传的 medOrgOrd 不一致');
+            if (po.ordStas !== '1') throw new WxError(E.SETTLE, `医保支付单状态[${po.ordStas}]不能结算`);
             if (po.fundPay !== gov || po.psnAcctPay !== self || po.othPay !== other || po.ownPayAmt !== medCash || po.feeSumamt !== b.total_fee - addSum) {
               throw new WxError(E.SETTLE, '预结算金额不匹配');
             }

@@ -39,6 +39,8 @@ export const USER_QUERY_CODES = {
   OPENID_MISMATCH: 20004,
   VOUCHER_NOT_ACTIVATED: 20005,
   NOT_INSURED: 20006,
+  INSURANCE_SUSPENDED: 20007,
+  FAMILY_NOT_BOUND: 20008,
   SYSTEM_ERROR: 50000,
 } as const;
 
@@ -262,18 +264,21 @@ export function createWechatMocks(opts: WechatMockOptions): WechatMocks {
         if (entry.openid !== body.openid) return reply(200, USER_QUERY_CODES.OPENID_MISMATCH, 'openid does not match the auth code');
         entry.used = true;
 
+        // The voucher that authorizes is the card holder's: the person themself, or — for a family
+        // (亲情) authorization — the account holder paying for a linked family member (who may have
+        // no activated voucher of their own, e.g. a child).
         const person = directory.people.get(entry.person);
-        if (!person?.psnNo) return reply(200, USER_QUERY_CODES.NOT_INSURED, 'not insured');
-        if (!person.voucherActivated) return reply(200, USER_QUERY_CODES.VOUCHER_NOT_ACTIVATED, 'medical insurance e-voucher not activated');
         const holderKey = entry.family ? directory.byOpenid(entry.openid)?.self : entry.person;
         const holder = holderKey ? directory.people.get(holderKey) : undefined;
-        if (!holder) return reply(200, USER_QUERY_CODES.SYSTEM_ERROR, 'card holder unknown');
+        if (!person?.psnNo || !holder?.psnNo) return reply(200, USER_QUERY_CODES.NOT_INSURED, 'not insured');
+        if (!holder.voucherActivated) return reply(200, USER_QUERY_CODES.VOUCHER_NOT_ACTIVATED, 'medical insurance e-voucher not activated');
         let grant;
         try {
-          grant = state.insurance.issuePayAuthNo(person.psnNo, {
+          grant = state.insurance.issuePayAuthNo(holder.psnNo, {
             channel: 'wechat',
             openid: entry.openid,
             family: entry.family,
+            ...(entry.family ? { forPsnNo: person.psnNo } : {}),
             ttlSeconds: state.payAuthTtlSeconds(),
           });
         } catch (e) {
@@ -281,6 +286,8 @@ export function createWechatMocks(opts: WechatMockOptions): WechatMocks {
             return reply(200, USER_QUERY_CODES.VOUCHER_NOT_ACTIVATED, 'medical insurance e-voucher not activated');
           }
           if (e instanceof PayAuthRefused && e.reason === 'PERSON_UNKNOWN') return reply(200, USER_QUERY_CODES.NOT_INSURED, 'not insured');
+          if (e instanceof PayAuthRefused && e.reason === 'SUSPENDED') return reply(200, USER_QUERY_CODES.INSURANCE_SUSPENDED, 'insurance payment suspended');
+          if (e instanceof PayAuthRefused && e.reason === 'OTHER' && entry.family) return reply(200, USER_QUERY_CODES.FAMILY_NOT_BOUND, 'family link not bound');
           return reply(200, USER_QUERY_CODES.SYSTEM_ERROR, 'insurance platform error');
         }
         reply(200, USER_QUERY_CODES.OK, 'success', {

@@ -16,15 +16,22 @@ export interface PayAuthGrant {
 export interface IssuePayAuthOptions {
   channel: 'wechat';
   openid: string;
-  /** A family (亲情) authorization: the card holder authorizes for a relative. */
+  /**
+   * A family (亲情) authorization: `psnNo` is the card holder, who authorizes payment for a
+   * family member (`forPsnNo`) — the mobile-pay center's semantics.
+   */
   family: boolean;
+  forPsnNo?: string;
   ttlSeconds?: number;
 }
 
 /** What the center knows about a pay_auth_no (for the WeChat Pay mixed order's checks). */
 export interface PayAuthInfo {
   payAuthNo: string;
+  /** The card holder who authorized (for a family authorization: not the patient). */
   psnNo: string;
+  /** Family authorization narrowed to one family member. */
+  forPsnNo?: string;
   expiresAt: number;
   family: boolean;
   /** The WeChat user the authorization was made for, when the channel is WeChat. */
@@ -35,7 +42,10 @@ export interface PayAuthInfo {
 export interface CenterPayOrder {
   payOrdId: string;
   payAuthNo?: string;
+  /** The patient of the order. */
   psnNo: string;
+  /** 6201 medOrgOrd (= the mixed order's serial_no). */
+  medOrgOrd?: string;
   feeSumamt: number;
   fundPay: number;
   psnAcctPay: number;
@@ -50,7 +60,10 @@ export interface InsuranceCenterLink {
   issuePayAuthNo(psnNo: string, opts: IssuePayAuthOptions): PayAuthGrant;
   describePayAuthNo?(payAuthNo: string): PayAuthInfo | undefined;
   getPayOrder?(payOrdId: string): CenterPayOrder | undefined;
-  /** The user confirmed the mixed order in WeChat: the center settles the pay order (6302 follows). */
+  /**
+   * The user confirmed the mixed order in WeChat: the center settles the pay order (6302 follows).
+   * The outcome is read back with getPayOrder (ordStas 3–6 settled; anything else failed).
+   */
   settlePayOrder?(payOrdId: string): void;
 }
 
@@ -87,7 +100,7 @@ export function createLocalInsuranceLink(admdvsOf: (psnNo: string) => string | u
       if (!admdvs) throw new PayAuthRefused('PERSON_UNKNOWN', 'person not insured');
       const payAuthNo = formatPayAuthNo(admdvs);
       const expiresAt = Date.now() + (opts.ttlSeconds ?? 300) * 1000;
-      grants.set(payAuthNo, { payAuthNo, psnNo, expiresAt, family: opts.family, openid: opts.openid });
+      grants.set(payAuthNo, { payAuthNo, psnNo, expiresAt, family: opts.family, openid: opts.openid, ...(opts.forPsnNo ? { forPsnNo: opts.forPsnNo } : {}) });
       return { payAuthNo, expiresAt };
     },
     describePayAuthNo: (payAuthNo) => grants.get(payAuthNo),
