@@ -10,6 +10,9 @@
 import { generateWechatDemoKeys } from './platforms/wechat/keys';
 import { generateWechatPayDemoKeys } from './platforms/wechat-pay/keys';
 import { generateMobilePayDemoKeys } from './platforms/mobile-pay/keys';
+import { generateAlipayDemoKeys } from './platforms/alipay/keys';
+import { generateNationalAppDemoKeys } from './platforms/national-app/keys';
+import { generateHisDemoKeys } from './platforms/his/keys';
 
 export type DemoKeyGenerator = () => Record<string, string>;
 
@@ -18,6 +21,9 @@ export const DEMO_KEY_GENERATORS: Record<string, DemoKeyGenerator> = {
   wechat: generateWechatDemoKeys,
   'wechat-pay': generateWechatPayDemoKeys,
   'mobile-pay': generateMobilePayDemoKeys,
+  alipay: generateAlipayDemoKeys,
+  'national-app': generateNationalAppDemoKeys,
+  his: generateHisDemoKeys,
 };
 
 /**

@@ -8,6 +8,10 @@ import { DEMO_KEY_GENERATORS, completeDemoKeys, demoKeyEnv } from './demo-keys';
 import { wechatFamily } from './platforms/wechat/register';
 import { createMobilePayMock, mobilePayOptionsFromEnv } from './platforms/mobile-pay';
 import { insuranceCenterLink } from './platforms/mobile-pay/link';
+import { alipayMockFromEnv } from './platforms/alipay';
+import type { PayAuthIssuer } from './platforms/alipay/pay-auth';
+import { nationalAppMockFromEnv } from './platforms/national-app';
+import { hisMockFromEnv } from './platforms/his';
 
 export { DEMO_KEY_GENERATORS, completeDemoKeys, demoKeyEnv };
 
@@ -22,5 +26,15 @@ export function allPlatforms(env: NodeJS.ProcessEnv = process.env): MockPlatform
   const mobilePay = mobilePayOptions ? createMobilePayMock(mobilePayOptions) : undefined;
   if (mobilePay) platforms.push(mobilePay);
   platforms.push(...wechatFamily(env, mobilePay ? insuranceCenterLink(mobilePay.state) : undefined).platforms);
+  // Alipay (gateway + insurance authorization + trades) and the national insurance APP (auth page,
+  // code exchange, cashier): their pay_auth_no come from the mobile-pay center mock when mounted.
+  const payAuth: PayAuthIssuer | undefined = mobilePay ? { issuePayAuthNo: (psnNo, o) => mobilePay.state.issuePayAuthNo(psnNo, o) } : undefined;
+  const alipay = alipayMockFromEnv(env, payAuth);
+  if (alipay) platforms.push(alipay);
+  const nationalApp = nationalAppMockFromEnv(env, payAuth);
+  if (nationalApp) platforms.push(nationalApp);
+  // Hospital HIS (offline visits, prices).
+  const his = hisMockFromEnv(env);
+  if (his) platforms.push(his);
   return platforms;
 }

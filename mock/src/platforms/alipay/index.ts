@@ -377,7 +377,10 @@ export function createAlipayMock(opts: AlipayMockOptions): AlipayMock {
       const family = person.key !== selfKey;
       if (bizType === '04107' && !rec.payAuthNo) {
         try {
-          const grant = payAuth.issuePayAuthNo(insured.psnNo, { channel: 'alipay', family, ttlSeconds: opts.payAuthTtlSeconds ?? 300, alipayUserId: userId });
+          // A family authorization is issued to the holder (the signed-in user) for the relative.
+          const holder = family ? insuredOf(selfKey!) : insured;
+          if (!holder) throw new Error('授权人没有医保参保信息');
+          const grant = payAuth.issuePayAuthNo(holder.psnNo, { channel: 'alipay', family, ...(family ? { forPsnNo: insured.psnNo } : {}), ttlSeconds: opts.payAuthTtlSeconds ?? 300, alipayUserId: userId });
           rec.payAuthNo = grant.payAuthNo;
           rec.payAuthExpiresAt = grant.expiresAt;
         } catch (e) {

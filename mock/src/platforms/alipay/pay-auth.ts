@@ -14,8 +14,12 @@ export interface PayAuthGrant {
 
 export interface PayAuthIssueOptions {
   channel: 'alipay' | 'national-app';
-  /** A family (亲情) authorization: the signed-in user authorizes for a relative. */
+  /**
+   * A family (亲情) authorization: psnNo is the holder (the signed-in user) who authorizes payment
+   * for the relative `forPsnNo` (the mobile-pay center mock's convention).
+   */
   family: boolean;
+  forPsnNo?: string;
   ttlSeconds?: number;
   [extra: string]: unknown;
 }
@@ -33,18 +37,18 @@ function cstStamp(ms: number): string {
 
 /** Stand-in: "AUTH" + division + yyyyMMddHHmmss + 7 digits; remembers what it issued. */
 export function createLocalPayAuthIssuer(admdvsOf: (psnNo: string) => string | undefined = () => '640100'): PayAuthIssuer & {
-  issued: Map<string, { psnNo: string; expiresAt: number; family: boolean; channel: string }>;
+  issued: Map<string, { psnNo: string; forPsnNo?: string; expiresAt: number; family: boolean; channel: string }>;
 } {
-  const issued = new Map<string, { psnNo: string; expiresAt: number; family: boolean; channel: string }>();
+  const issued = new Map<string, { psnNo: string; forPsnNo?: string; expiresAt: number; family: boolean; channel: string }>();
   return {
     issued,
     issuePayAuthNo(psnNo, opts) {
-      const admdvs = admdvsOf(psnNo);
-      if (!admdvs) throw new Error('person not insured');
+      const admdvs = admdvsOf(opts.forPsnNo ?? psnNo);
+      if (!admdvs || !admdvsOf(psnNo)) throw new Error('person not insured');
       const now = Date.now();
       const payAuthNo = `AUTH${admdvs.slice(0, 6).padEnd(6, '0')}${cstStamp(now)}${pad(randomInt(0, 10_000_000), 7)}`;
       const expiresAt = now + (opts.ttlSeconds ?? 300) * 1000;
-      issued.set(payAuthNo, { psnNo, expiresAt, family: opts.family, channel: opts.channel });
+      issued.set(payAuthNo, { psnNo, ...(opts.forPsnNo ? { forPsnNo: opts.forPsnNo } : {}), expiresAt, family: opts.family, channel: opts.channel });
       return { payAuthNo, expiresAt };
     },
   };

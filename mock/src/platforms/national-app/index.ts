@@ -251,7 +251,10 @@ export function createNationalAppMock(opts: NationalAppMockOptions): NationalApp
     let grant: { payAuthNo: string; expiresAt: number } | undefined;
     if (rec.bizType === '04107') {
       try {
-        grant = payAuth.issuePayAuthNo(insured.psnNo, { channel: 'national-app', family, ttlSeconds: opts.payAuthTtlSeconds ?? 300 });
+        // A family authorization is issued to the holder (the signed-in APP user) for the relative.
+        const holder = family ? seed.insured.find((i) => i.person === rec.signedInKey) : insured;
+        if (!holder) throw new Error('授权人没有医保参保信息');
+        grant = payAuth.issuePayAuthNo(holder.psnNo, { channel: 'national-app', family, ...(family ? { forPsnNo: insured.psnNo } : {}), ttlSeconds: opts.payAuthTtlSeconds ?? 300 });
       } catch (e) {
         return answer(ctx, op, '1007', (e as Error).message || '医保电子凭证状态异常');
       }
