@@ -49,12 +49,36 @@ export interface PlatformsConfig {
     /** Callbacks whose Wechatpay-Timestamp is further than this from now are refused. */
     callbackMaxAgeSeconds: number;
   };
-  /** Alipay open platform (gateway) and its insurance authorization. */
-  alipay: { gatewayUrl: string; appId: string };
-  /** The hospital's HIS (offline visits, prices, catalogs). */
-  his: { baseUrl: string; hospitalCode: string };
-  /** 国家医保服务平台 APP (H5 inside the APP: authorization, e-voucher). */
-  nationalApp: { baseUrl: string; channelId: string };
+  /** Alipay open platform (gateway) and its insurance authorization (see bff/src/platforms/alipay). */
+  alipay: {
+    gatewayUrl: string;
+    appId: string;
+    /** RSA2 keys (secrets; unset outside production means "not configured"): Base64 DER or PEM. */
+    appPrivateKey?: string;
+    alipayPublicKey?: string;
+    /** The institution's insurance-authorization credentials for the Alipay channel (org_code = MOBILE_PAY_ORG_CODE). */
+    medicalOrgAppId: string;
+    medicalOrgChnlCrtfCode?: string;
+    /** Notifications whose notify_time is further than this from now are refused. */
+    notifyMaxAgeSeconds: number;
+  };
+  /** The hospital's HIS (offline visits, prices, catalogs; see bff/src/platforms/his). */
+  his: { baseUrl: string; hospitalCode: string; appId: string; appSecret?: string };
+  /** 国家医保服务平台 APP (H5 inside the APP: authorization, cashier; see bff/src/platforms/national-app). */
+  nationalApp: {
+    baseUrl: string;
+    channelId: string;
+    /** Channel credentials (orgCodg = MOBILE_PAY_ORG_CODE). orgAppId is the envelope appId (≥ 16 characters). */
+    orgAppId: string;
+    orgChnlCrtfCodg?: string;
+    appSecret?: string;
+    orgPrivateKey?: string;
+    platformPublicKey?: string;
+    sm2UserIdMode: 'appSecret' | 'default';
+    timestampFormat: 'ms' | 'yyyyMMddHHmmss';
+    /** Answers and notifies whose timestamp is further than this from now are refused. */
+    maxAgeSeconds: number;
+  };
   /** 医保经办机构 (self-service items: filing, refunds, recognition). */
   insuranceAgency: { baseUrl: string; orgCode: string };
   /** Upper bound of one call to any outside platform. */
@@ -195,6 +219,38 @@ function sm2KeyCheck(kind: 'private' | 'public') {
   };
 }
 
+/** RSA keys as Alipay's key tool prints them (Base64 of DER: PKCS#8/PKCS#1 private, SPKI public) or PEM. */
+function rsaKeyCheck(kind: 'private' | 'public') {
+  return (value: string): string | undefined => {
+    const text = value.replace(/\\n/g, '\n').trim();
+    try {
+      let key;
+      if (text.startsWith('-----')) key = kind === 'private' ? createPrivateKey(text) : createPublicKey(text);
+      else {
+        const der = Buffer.from(text.replace(/\s+/g, ''), 'base64');
+        if (kind === 'public') key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+        else {
+          try {
+            key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+          } catch {
+            key = createPrivateKey({ key: der, format: 'der', type: 'pkcs1' });
+          }
+        }
+      }
+      return key.asymmetricKeyType === 'rsa' ? undefined : kind === 'private' ? '必须是 RSA 私钥' : '必须是 RSA 公钥';
+    } catch {
+      return kind === 'private' ? '不是有效的 RSA 私钥（Base64 DER 或 PEM）' : '不是有效的 RSA 公钥（Base64 DER 或 PEM）';
+    }
+  };
+}
+
+const rsaDerSample = (part: 'private' | 'public') => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return part === 'private' ? privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64') : publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+};
+
+const credentialCheck = (v: string) => (/^[\x21-\x7e]{8,512}$/.test(v) ? undefined : '必须是 8–512 位可见 ASCII 字符');
+
 export const PLATFORM_VARS: readonly PlatformVar[] = [
   { env: 'MOBILE_PAY_BASE_URL', platform: 'mobilePay', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/mobile-pay`, describe: '移动支付中心接口根地址（6201–6401 在其下 /org/local/api/hos/）' },
   { env: 'MOBILE_PAY_APP_ID', platform: 'mobilePay', field: 'appId', kind: 'id', mockDefault: () => 'mock_mobile_pay_app_id', describe: '移动支付中心分配的渠道 appId' },
@@ -219,10 +275,21 @@ export const PLATFORM_VARS: readonly PlatformVar[] = [
   { env: 'WECHAT_PAY_PUBLIC_KEY_ID', platform: 'wechatPay', field: 'publicKeyId', kind: 'secret', check: (v) => (/^PUB_KEY_ID_[0-9A-Za-z]{4,64}$/.test(v) ? undefined : '必须形如 PUB_KEY_ID_…'), sample: () => `PUB_KEY_ID_01${randomBytes(8).toString('hex')}`, describe: '微信支付公钥 ID（PUB_KEY_ID_…，请求头 Wechatpay-Serial）' },
   { env: 'ALIPAY_GATEWAY_URL', platform: 'alipay', field: 'gatewayUrl', kind: 'url', mockDefault: (m) => `${m}/alipay/gateway.do`, describe: '支付宝开放平台网关（真实：https://openapi.alipay.com/gateway.do）' },
   { env: 'ALIPAY_APP_ID', platform: 'alipay', field: 'appId', kind: 'id', mockDefault: () => '2021000000000001', describe: '支付宝应用 appId' },
+  { env: 'ALIPAY_APP_PRIVATE_KEY', platform: 'alipay', field: 'appPrivateKey', kind: 'secret', check: rsaKeyCheck('private'), sample: () => rsaDerSample('private'), describe: '支付宝应用私钥（RSA2，签名请求）' },
+  { env: 'ALIPAY_PUBLIC_KEY', platform: 'alipay', field: 'alipayPublicKey', kind: 'secret', check: rsaKeyCheck('public'), sample: () => rsaDerSample('public'), describe: '支付宝公钥（RSA2，验签应答与异步通知）' },
+  { env: 'ALIPAY_MEDICAL_ORG_APP_ID', platform: 'alipay', field: 'medicalOrgAppId', kind: 'id', mockDefault: () => 'mock_alipay_medical_org_app_id', describe: '支付宝医保授权 org_app_id（医保移动支付渠道申请表）' },
+  { env: 'ALIPAY_MEDICAL_ORG_CHNL_CRTF_CODE', platform: 'alipay', field: 'medicalOrgChnlCrtfCode', kind: 'secret', check: credentialCheck, sample: () => randomBytes(24).toString('base64'), describe: '支付宝渠道的机构渠道认证编码 org_chnl_crtf_code' },
   { env: 'HIS_BASE_URL', platform: 'his', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/his`, describe: '医院 HIS 接口根地址' },
   { env: 'HIS_HOSPITAL_CODE', platform: 'his', field: 'hospitalCode', kind: 'id', mockDefault: () => 'MOCK_HOSPITAL', describe: 'HIS 中本院的机构代码' },
+  { env: 'HIS_APP_ID', platform: 'his', field: 'appId', kind: 'id', mockDefault: () => 'mock_his_app', describe: 'HIS 接口接入方 ID（X-HIS-App-Id）' },
+  { env: 'HIS_APP_SECRET', platform: 'his', field: 'appSecret', kind: 'secret', check: (v) => (/^[\x21-\x7e]{16,128}$/.test(v) ? undefined : '必须是 16–128 位可见 ASCII 字符'), sample: () => randomBytes(24).toString('base64url'), describe: 'HIS 接口 HMAC 密钥（请求/应答签名与身份证号哈希）' },
   { env: 'NATIONAL_APP_BASE_URL', platform: 'nationalApp', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/national-app`, describe: '国家医保服务平台 APP 开放接口根地址' },
   { env: 'NATIONAL_APP_CHANNEL_ID', platform: 'nationalApp', field: 'channelId', kind: 'id', mockDefault: () => 'mock_channel_id', describe: '国家医保 APP 渠道编号' },
+  { env: 'NATIONAL_APP_ORG_APP_ID', platform: 'nationalApp', field: 'orgAppId', kind: 'id', mockDefault: () => 'mock_national_app_org_app_id', describe: '国家医保 APP 渠道 orgAppId（报文 appId，至少 16 位）' },
+  { env: 'NATIONAL_APP_ORG_CHNL_CRTF_CODG', platform: 'nationalApp', field: 'orgChnlCrtfCodg', kind: 'secret', check: credentialCheck, sample: () => randomBytes(24).toString('base64'), describe: '国家医保 APP 渠道的机构渠道认证编码 orgChnlCrtfCodg' },
+  { env: 'NATIONAL_APP_APP_SECRET', platform: 'nationalApp', field: 'appSecret', kind: 'secret', check: (v) => (/^[\x21-\x7e]{8,128}$/.test(v) ? undefined : '必须是 8–128 位可见 ASCII 字符'), sample: () => randomBytes(16).toString('hex').toUpperCase(), describe: '国家医保 APP 渠道 appSecret（SM4 密钥派生与签名串）' },
+  { env: 'NATIONAL_APP_ORG_PRIVATE_KEY', platform: 'nationalApp', field: 'orgPrivateKey', kind: 'secret', check: sm2KeyCheck('private'), sample: () => sm2GenerateKeyPair().privateKey, describe: '本机构在国家医保 APP 渠道的 SM2 私钥' },
+  { env: 'NATIONAL_APP_PLATFORM_PUBLIC_KEY', platform: 'nationalApp', field: 'platformPublicKey', kind: 'secret', check: sm2KeyCheck('public'), sample: () => sm2GenerateKeyPair().publicKey, describe: '国家医保 APP 渠道平台 SM2 公钥（验签应答与支付通知）' },
   { env: 'INSURANCE_AGENCY_BASE_URL', platform: 'insuranceAgency', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/insurance-agency`, describe: '医保经办机构（自助经办）接口根地址' },
   { env: 'INSURANCE_AGENCY_ORG_CODE', platform: 'insuranceAgency', field: 'orgCode', kind: 'id', mockDefault: () => 'MOCK_AGENCY', describe: '经办机构编码' },
 ];
@@ -326,6 +393,10 @@ function buildSchema(env: Env) {
     if (problem) c.addIssue({ code: 'custom', message: problem });
   }).optional();
   shape.WECHAT_PAY_CALLBACK_MAX_AGE_SECONDS = intInRange(10, 3600, '必须是 10–3600 之间的秒数').default(300);
+  shape.ALIPAY_NOTIFY_MAX_AGE_SECONDS = intInRange(10, 86_400, '必须是 10–86400 之间的秒数').default(900);
+  shape.NATIONAL_APP_SM2_USER_ID_MODE = z.enum(['appSecret', 'default'], { error: '只能是 appSecret 或 default' }).default('appSecret');
+  shape.NATIONAL_APP_TIMESTAMP_FORMAT = z.enum(['ms', 'yyyyMMddHHmmss'], { error: '只能是 ms 或 yyyyMMddHHmmss' }).default('ms');
+  shape.NATIONAL_APP_MAX_AGE_SECONDS = intInRange(10, 86_400, '必须是 10–86400 之间的秒数').default(300);
   return { schema: z.object(shape), mockBase };
 }
 
@@ -399,6 +470,10 @@ export function loadConfig(env: Env = process.env): Config {
   platforms.mobilePay.notifyMaxAgeSeconds = raw.MOBILE_PAY_NOTIFY_MAX_AGE_SECONDS as number;
   if (raw.WECHAT_PAY_PLATFORM_CERT) platforms.wechatPay.platformCert = raw.WECHAT_PAY_PLATFORM_CERT as string;
   platforms.wechatPay.callbackMaxAgeSeconds = raw.WECHAT_PAY_CALLBACK_MAX_AGE_SECONDS as number;
+  platforms.alipay.notifyMaxAgeSeconds = raw.ALIPAY_NOTIFY_MAX_AGE_SECONDS as number;
+  platforms.nationalApp.sm2UserIdMode = raw.NATIONAL_APP_SM2_USER_ID_MODE as PlatformsConfig['nationalApp']['sm2UserIdMode'];
+  platforms.nationalApp.timestampFormat = raw.NATIONAL_APP_TIMESTAMP_FORMAT as PlatformsConfig['nationalApp']['timestampFormat'];
+  platforms.nationalApp.maxAgeSeconds = raw.NATIONAL_APP_MAX_AGE_SECONDS as number;
   const nodeEnv = raw.NODE_ENV as Config['nodeEnv'];
   return {
     nodeEnv,
