@@ -4,7 +4,8 @@
  * Middleware, outermost first:
  *   request id → access log → security headers → error mapping (+ 404 for unmatched routes)
  *   → request time limit → body parser (size limits) → H5 static files (non-API paths)
- *   → routes (system; domains under src/domains/<domain>/ are mounted here as they arrive).
+ *   → routes (system; session context; auth; patients; further domains under
+ *     src/domains/<domain>/ are mounted here as they arrive).
  * Routes added later with `app.use()` (tests) still run inside all of the above.
  */
 import Koa from 'koa';
@@ -18,6 +19,10 @@ import { staticH5 } from './middleware/staticH5';
 import { mountRouter } from './lib/router';
 import { serializeError } from './logger';
 import { systemRouter } from './domains/system/routes';
+import { authRouter } from './domains/auth/routes';
+import { sessionContext } from './domains/auth/middleware';
+import { SessionService } from './domains/auth/sessions';
+import { patientsRouter } from './domains/patients/routes';
 import { Lifecycle, type AppDeps } from './deps';
 
 export type BffApp = Koa & { readonly lifecycle: Lifecycle };
@@ -56,5 +61,10 @@ export function createApp(deps: AppDeps): BffApp {
   if (config.staticDir) app.use(staticH5(config.staticDir));
 
   mountRouter(app, systemRouter({ ...deps, lifecycle }));
+  // Sessions: requireAuth({roles}) in any router below finds the service here.
+  const sessions = new SessionService({ prisma: deps.prisma, config });
+  app.use(sessionContext(sessions));
+  mountRouter(app, authRouter({ ...deps, sessions }));
+  mountRouter(app, patientsRouter(deps));
   return app;
 }

@@ -28,6 +28,7 @@ export const ERROR_CATALOG = {
   PATIENT_DUPLICATE: { status: 409, message: '该证件号码的就诊人已添加，无需重复添加，可在就诊人列表中查看' },
   PATIENT_LIMIT_REACHED: { status: 409, message: '就诊人数量已达上限，请先删除不再需要的就诊人再添加' },
   PATIENT_HAS_OPEN_ORDERS: { status: 409, message: '该就诊人还有待支付或退款中的订单，请先支付、取消订单或等待退款完成后再删除' },
+  PATIENT_SELF_UNDELETABLE: { status: 409, message: '本人信息来自医保电子凭证授权，不能删除；如需更换本人，请联系客服' },
   SELF_IDENTITY_CONFLICT: { status: 409, message: '授权的医保电子凭证与本账号已登记的本人信息不一致，请使用本人的医保电子凭证授权' },
   // Insurance authorization and payment channels (the platform adapters map their typed errors here).
   WECHAT_LOGIN_FAILED: { status: 401, message: '微信登录失败，请关闭小程序后重新进入' },

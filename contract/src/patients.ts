@@ -16,6 +16,7 @@
  */
 import isIdentityCard from 'validator/lib/isIdentityCard';
 import { z } from 'zod';
+import { maskIdNo } from './mask';
 
 // ── enumerations (same names as the database enums) ──────────────────────────────────────────
 export const ID_TYPES = ['ID_CARD', 'HK_MACAO_PERMIT', 'TAIWAN_PERMIT', 'PASSPORT', 'FOREIGN_PERMANENT_RESIDENT'] as const;
@@ -161,6 +162,17 @@ export function idNumberError(idType: IdType, raw: string, now: Date = new Date(
     return problem ? ID_CARD_MESSAGES[problem] : null;
   }
   return OTHER_ID_RULES[idType].test(id) ? null : OTHER_ID_RULES[idType].message;
+}
+
+/**
+ * Masked certificate number for display: resident IDs as everywhere (640***********0131); the
+ * shorter numbers of other certificates keep only the first character and the last two.
+ */
+export function maskCertificate(idType: IdType, idNumber: string): string {
+  const id = normalizeIdNumber(idNumber);
+  if (idType === 'ID_CARD' || id.length >= 15) return maskIdNo(id);
+  if (id.length < 6) return '*'.repeat(id.length);
+  return `${id[0]}${'*'.repeat(id.length - 3)}${id.slice(-2)}`;
 }
 
 // ── names, phones, dates ──────────────────────────────────────────────────────────────────────

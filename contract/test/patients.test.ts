@@ -7,6 +7,7 @@ import {
   idCardFacts,
   idCardProblem,
   idNumberError,
+  maskCertificate,
   nameError,
   normalizeMobile,
   patientFormErrors,
@@ -167,5 +168,13 @@ describe('PatientUpdateSchema', () => {
     expect(PatientUpdateSchema.safeParse({ idNumber: '640104194508020247' }).error?.issues[0]?.message).toMatch(/证件类型和号码不能修改/);
     expect(PatientUpdateSchema.safeParse({ relationship: 'SELF' }).success).toBe(false);
     expect(PatientUpdateSchema.safeParse({}).error?.issues[0]?.message).toBe('没有需要修改的内容');
+  });
+});
+
+describe('maskCertificate', () => {
+  it('masks resident IDs like maskIdNo and short certificates harder', () => {
+    expect(maskCertificate('ID_CARD', '640104196803150131')).toBe('640***********0131');
+    expect(maskCertificate('PASSPORT', 'e12345678')).toBe('E******78');
+    expect(maskCertificate('HK_MACAO_PERMIT', 'H1234')).toBe('*****');
   });
 });
