@@ -1,4 +1,5 @@
 export { AlipayClient, alipayNotifyAck, beijingDateTime, checkNotifyAgainstOrder, isNewerTradeState, parseBeijingDateTime } from './client';
+export { alipayClientFromConfig } from './from-config';
 export { ALIPAY, alipayUserMessage } from './errors';
 export * from './types';
 

@@ -1,4 +1,5 @@
 export { NATIONAL_APP, NationalAppClient, checkCashierNotifyAgainstOrder, nationalAppNotifyAck, nationalAppUserMessage } from './client';
+export { nationalAppClientFromConfig } from './from-config';
 export * from './types';
 
 import type { NationalAppClient } from './client';

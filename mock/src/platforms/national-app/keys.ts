@@ -10,7 +10,10 @@ export function generateNationalAppDemoKeys(): Record<string, string> {
   const org = sm2GenerateKeyPair();
   const platform = sm2GenerateKeyPair();
   const appSecret = randomBytes(16).toString('hex').toUpperCase();
+  const chnlCrtfCodg = randomBytes(24).toString('base64');
   return {
+    NATIONAL_APP_ORG_CHNL_CRTF_CODG: chnlCrtfCodg,
+    MOCK_NATIONAL_APP_ORG_CHNL_CRTF_CODG: chnlCrtfCodg,
     NATIONAL_APP_APP_SECRET: appSecret,
     NATIONAL_APP_ORG_PRIVATE_KEY: org.privateKey,
     NATIONAL_APP_PLATFORM_PUBLIC_KEY: platform.publicKey,
