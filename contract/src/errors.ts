@@ -40,6 +40,12 @@ export const ERROR_CATALOG = {
   INSURANCE_PAY_SUSPENDED: { status: 409, message: '您的医保互联网支付已暂停，本次请使用自费支付，或到医保经办机构咨询' },
   INSURANCE_SETTLEMENT_FAILED: { status: 502, message: '医保结算校验未通过，本次未扣费，请稍后重试或联系医院' },
   PAYMENT_AMOUNT_MISMATCH: { status: 502, message: '支付金额核对不一致，订单已暂停处理，请勿重复支付，医院将尽快核实' },
+  ALIPAY_LOGIN_FAILED: { status: 401, message: '支付宝授权已失效，请关闭小程序后重新进入' },
+  INSURANCE_AUTH_CANCELLED: { status: 409, message: '您已取消医保授权，可返回订单重新授权，或选择自费支付' },
+  PAYMENT_ALREADY_PAID: { status: 409, message: '该订单已支付，请勿重复支付，可在订单详情查看支付结果' },
+  PAYMENT_ORDER_CLOSED: { status: 409, message: '支付单已关闭或已失效，请返回订单重新发起支付' },
+  PAYMENT_REFUND_REJECTED: { status: 409, message: '退款暂未受理（金额或订单状态不符），医院将尽快核实处理' },
+  HIS_UNAVAILABLE: { status: 502, message: '医院系统暂时无法查询，请稍后重试' },
   // 5xx: our side or an outside platform failed; the user may retry later.
   INTERNAL: { status: 500, message: '系统繁忙，请稍后重试' },
   DB_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },

@@ -4,7 +4,8 @@
  * RSA2 signatures both ways, notifications and every fault.
  */
 import { PlatformError } from '../../src/platforms/http';
-import { AlipayClient, alipayNotifyAck, checkNotifyAgainstOrder, isNewerTradeState, type AlipayClientConfig, type AlipayNotifyResult } from '../../src/platforms/alipay';
+import { isErrorCode } from '@ih/contract';
+import { AlipayClient, alipayErrorCode, alipayNotifyAck, checkNotifyAgainstOrder, isNewerTradeState, type AlipayClientConfig, type AlipayNotifyResult } from '../../src/platforms/alipay';
 import { createAlipayMock, type AlipayMock } from '../../../mock/src/platforms/alipay';
 import { generateAlipayDemoKeys } from '../../../mock/src/platforms/alipay/keys';
 import { generateRsaKeyPair } from '../../../mock/src/platforms/alipay/rsa';
@@ -491,5 +492,31 @@ describe('transport and platform faults', () => {
   it('an unreachable gateway is unavailable and known not to have been sent', async () => {
     const down = new AlipayClient({ ...cfg, gatewayUrl: 'http://127.0.0.1:1/gateway.do', retries: 0 });
     await expectPlatformError(down.queryTrade('X'), { kind: 'unavailable', code: 'ECONNREFUSED', outcomeUnknown: false });
+  });
+});
+
+describe('typed errors map to contract codes (Chinese messages for users)', () => {
+  it('maps login, authorization, trade, refund, amount and transport failures', async () => {
+    const cases: [Promise<unknown>, string][] = [
+      [client.exchangeAuthCode('nope'), 'ALIPAY_LOGIN_FAILED'],
+      [client.queryMedicalAuth({ alipayUserId: ZHANG, accessToken: 'bad', reqBizNo: 'M' }), 'ALIPAY_LOGIN_FAILED'],
+      [client.queryTrade('NONE'), 'PAYMENT_ORDER_CLOSED'],
+    ];
+    const { no } = await newTrade(300);
+    mock.payTrade(no);
+    cases.push([client.createTrade({ outTradeNo: no, totalFen: 300, subject: '互联网复诊 诊查费', buyerId: ZHANG, notifyUrl: receiver.url }), 'PAYMENT_ALREADY_PAID']);
+    cases.push([client.refund({ outTradeNo: no, outRequestNo: 'X1', refundFen: 301 }), 'PAYMENT_REFUND_REJECTED']);
+    cases.push([client.closeTrade(no), 'CONFLICT']);
+    for (const [p, code] of cases) {
+      const err = await expectPlatformError(p, {});
+      expect([err.code, alipayErrorCode(err)]).toEqual([err.code, code]);
+      expect(isErrorCode(alipayErrorCode(err))).toBe(true);
+    }
+    running.faults.add({ platform: 'alipay', operation: 'alipay.trade.query', kind: 'wrong_amount', times: 1 });
+    expect(alipayErrorCode(await expectPlatformError(client.queryTrade(no, { expectedTotalFen: 300 }), {}))).toBe('PAYMENT_AMOUNT_MISMATCH');
+    running.faults.add({ platform: 'alipay', operation: 'alipay.trade.query', kind: 'timeout', times: 3 });
+    expect(alipayErrorCode(await expectPlatformError(client.queryTrade(no), {}))).toBe('UPSTREAM_TIMEOUT');
+    running.faults.add({ platform: 'alipay', operation: 'alipay.trade.query', kind: 'bad_signature', times: 1 });
+    expect(alipayErrorCode(await expectPlatformError(client.queryTrade(no), {}))).toBe('UPSTREAM_UNAVAILABLE');
   });
 });

@@ -3,7 +3,8 @@
  * or patient id, filters, paging, prices, HMAC signatures both ways, errors and faults.
  */
 import { PlatformError } from '../../src/platforms/http';
-import { HisClient, type HisClientConfig } from '../../src/platforms/his';
+import { isErrorCode } from '@ih/contract';
+import { HisClient, hisErrorCode, type HisClientConfig } from '../../src/platforms/his';
 import { createHisMock, type HisMock } from '../../../mock/src/platforms/his';
 import { generateHisDemoKeys } from '../../../mock/src/platforms/his/keys';
 import { startMock, type RunningMock } from './alipay-helpers';
@@ -201,5 +202,18 @@ describe('faults', () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise((r) => probe.close(r)); // nobody listens there now
     await expectPlatformError(new HisClient({ ...cfg, baseUrl: `http://127.0.0.1:${port}/his`, retries: 0 }).findPrices(), { kind: 'unavailable', code: 'ECONNREFUSED' });
+  });
+});
+
+describe('typed errors map to contract codes', () => {
+  it('maps parameter, not-found and availability failures', async () => {
+    const bad = await expectPlatformError(client.findVisits({ person: { idNo: ZHANG_ID }, pageSize: 1000 }), {});
+    expect(hisErrorCode(bad)).toBe('BAD_REQUEST');
+    const nf = await expectPlatformError(client.findPrices({ hospitalCode: 'H00000000000' }), {});
+    expect(hisErrorCode(nf)).toBe('NOT_FOUND');
+    running.faults.add({ platform: 'his', operation: '/api/v1/prices', kind: 'http_error', params: { status: 503 }, times: 3 });
+    const down = await expectPlatformError(client.findPrices(), {});
+    expect(hisErrorCode(down)).toBe('HIS_UNAVAILABLE');
+    for (const e of [bad, nf, down]) expect(isErrorCode(hisErrorCode(e))).toBe(true);
   });
 });

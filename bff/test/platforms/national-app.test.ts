@@ -5,7 +5,8 @@
  */
 import { sm2GenerateKeyPair } from '@ih/crypto';
 import { PlatformError } from '../../src/platforms/http';
-import { NationalAppClient, checkCashierNotifyAgainstOrder, nationalAppNotifyAck, type NationalAppClientConfig, type NationalAppNotifyResult } from '../../src/platforms/national-app';
+import { isErrorCode } from '@ih/contract';
+import { NationalAppClient, authorizeReturnErrorCode, nationalAppErrorCode, checkCashierNotifyAgainstOrder, nationalAppNotifyAck, type NationalAppClientConfig, type NationalAppNotifyResult } from '../../src/platforms/national-app';
 import { createNationalAppMock, type NationalAppMock } from '../../../mock/src/platforms/national-app';
 import { generateNationalAppDemoKeys } from '../../../mock/src/platforms/national-app/keys';
 import { startMock, startReceiver, sleep, type RunningMock } from './alipay-helpers';
@@ -377,5 +378,29 @@ describe('transport and platform faults', () => {
     await openCashier(no, 700);
     running.faults.add({ platform: 'national-app', operation: QUERY, kind: 'wrong_amount', params: { deltaFen: 1 }, times: 1 });
     await expectPlatformError(client.queryCashierOrder(no, { expectedTotalFen: 700 }), { kind: 'bad_response', code: 'AMOUNT_MISMATCH' });
+  });
+});
+
+describe('typed errors map to contract codes (Chinese messages for users)', () => {
+  it('maps authorization, cashier and transport failures', async () => {
+    const used = mock.mintAuthCode({ signedIn: 'zhang', orgCodg: CREDS.orgCodg });
+    await client.exchangeAuthCode(used);
+    const cases: [Promise<unknown>, string][] = [
+      [client.exchangeAuthCode(used), 'INSURANCE_AUTH_INVALID'],
+      [client.queryCashierOrder('NONE'), 'PAYMENT_ORDER_CLOSED'],
+      [new NationalAppClient({ ...cfg, orgPrivateKey: sm2GenerateKeyPair().privateKey }).queryCashierOrder('X'), 'UPSTREAM_UNAVAILABLE'],
+    ];
+    const no = tradeNo();
+    await openCashier(no, 100);
+    cases.push([client.refundCashier({ outTradeNo: no, outRefundNo: 'R', refundFen: 1 }), 'PAYMENT_REFUND_REJECTED']);
+    for (const [p, code] of cases) {
+      const err = await expectPlatformError(p, {});
+      expect([err.code, nationalAppErrorCode(err)]).toEqual([err.code, code]);
+      expect(isErrorCode(nationalAppErrorCode(err))).toBe(true);
+    }
+    running.faults.add({ platform: 'national-app', operation: QUERY, kind: 'timeout', times: 3 });
+    expect(nationalAppErrorCode(await expectPlatformError(client.queryCashierOrder(no), {}))).toBe('UPSTREAM_TIMEOUT');
+    expect(authorizeReturnErrorCode({ ok: false, reason: 'cancelled', message: '' })).toBe('INSURANCE_AUTH_CANCELLED');
+    expect(authorizeReturnErrorCode({ ok: false, reason: 'state_mismatch', message: '' })).toBe('INSURANCE_AUTH_INVALID');
   });
 });

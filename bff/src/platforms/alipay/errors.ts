@@ -1,40 +1,37 @@
 /**
- * Alipay's answer codes → typed PlatformErrors (kind + code = sub_code) and Chinese messages.
- * Kinds: isp.* / 20000 / ACQ.SYSTEM_ERROR → unavailable (transient; for a write the outcome is
- * unknown: query before doing anything else); everything else → rejected (the request was refused
- * and nothing happened). Signature problems on Alipay's answers are `signature`.
+ * Alipay's answer codes → typed PlatformErrors (kind + code = sub_code) and the contract error
+ * code users see. Kinds: isp.* / 20000 / ACQ.SYSTEM_ERROR → unavailable (transient; for a write the
+ * outcome is unknown: query before doing anything else); everything else → rejected (the request
+ * was refused and nothing happened). Signature problems on Alipay's answers are `signature`.
  */
+import type { ErrorCode } from '@ih/contract';
 import { PlatformError } from '../http';
 
 export const ALIPAY = 'alipay';
 
-/** Chinese text for the user, by sub_code (or code). Unknown codes get a generic message. */
-const MESSAGES: Record<string, string> = {
-  'ACQ.TRADE_NOT_EXIST': '支付订单不存在，请重新下单',
-  'ACQ.TRADE_HAS_SUCCESS': '订单已支付，请勿重复支付',
-  'ACQ.TRADE_HAS_CLOSE': '订单已关闭，请重新下单',
-  'ACQ.TRADE_STATUS_ERROR': '订单状态不允许此操作，请刷新后重试',
-  'ACQ.CONTEXT_INCONSISTENT': '订单信息已变化，请重新下单',
-  'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL': '退款金额超出可退金额',
-  'ACQ.SELLER_BALANCE_NOT_ENOUGH': '退款暂时无法完成，医院将尽快处理',
-  'ACQ.INVALID_PARAMETER': '支付参数有误，请重新下单',
-  'ACQ.SYSTEM_ERROR': '支付宝系统繁忙，请稍后查看支付结果，请勿重复支付',
-  'isp.unknow-error': '支付宝系统繁忙，请稍后重试',
-  'aop.invalid-auth-token': '支付宝授权已失效，请重新授权',
-  'aop.auth-token-time-out': '支付宝授权已失效，请重新授权',
-  'isv.code-invalid': '支付宝授权已失效，请重新授权',
-  'isv.refresh-token-invalid': '支付宝授权已失效，请重新授权',
-  'isv.invalid-signature': '支付服务配置有误，请联系医院',
-  'isv.invalid-app-id': '支付服务配置有误，请联系医院',
-  'isv.invalid-timestamp': '支付服务时间不同步，请稍后重试',
-  ORG_INFO_INVALID: '医保授权配置有误，请联系医院',
-  MEDICAL_AUTH_REFUSED: '医保电子凭证授权失败，请确认凭证已激活且状态正常后重试',
-  AMOUNT_MISMATCH: '支付金额与订单不一致，已停止处理，请联系医院',
-  SIGNATURE: '支付平台应答校验失败，请稍后重试',
+/** sub_code → contract error code (Chinese message in @ih/contract). */
+const USER_CODES: Record<string, ErrorCode> = {
+  'ACQ.TRADE_NOT_EXIST': 'PAYMENT_ORDER_CLOSED',
+  'ACQ.TRADE_HAS_CLOSE': 'PAYMENT_ORDER_CLOSED',
+  'ACQ.TRADE_HAS_SUCCESS': 'PAYMENT_ALREADY_PAID',
+  'ACQ.CONTEXT_INCONSISTENT': 'CONFLICT',
+  'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL': 'PAYMENT_REFUND_REJECTED',
+  'ACQ.SELLER_BALANCE_NOT_ENOUGH': 'PAYMENT_REFUND_REJECTED',
+  'aop.invalid-auth-token': 'ALIPAY_LOGIN_FAILED',
+  'aop.auth-token-time-out': 'ALIPAY_LOGIN_FAILED',
+  'isv.code-invalid': 'ALIPAY_LOGIN_FAILED',
+  'isv.refresh-token-invalid': 'ALIPAY_LOGIN_FAILED',
+  MEDICAL_AUTH_REFUSED: 'INSURANCE_AUTH_INVALID',
+  AMOUNT_MISMATCH: 'PAYMENT_AMOUNT_MISMATCH',
 };
 
-export function alipayUserMessage(code: string | undefined): string {
-  return (code && MESSAGES[code]) ?? '支付宝服务暂时不可用，请稍后重试';
+/** The contract error code for an Alipay failure (what the user is told). */
+export function alipayErrorCode(err: PlatformError): ErrorCode {
+  if (err.code && USER_CODES[err.code]) return USER_CODES[err.code]!;
+  if (err.code === 'ACQ.TRADE_STATUS_ERROR') return err.operation === 'alipay.trade.refund' ? 'PAYMENT_REFUND_REJECTED' : 'CONFLICT';
+  if (err.kind === 'timeout') return 'UPSTREAM_TIMEOUT';
+  // unavailable, signature, bad_response and refusals caused by our configuration (isv.invalid-signature…)
+  return 'UPSTREAM_UNAVAILABLE';
 }
 
 export interface AlipayAnswer {

@@ -1,6 +1,6 @@
 export { AlipayClient, alipayNotifyAck, beijingDateTime, checkNotifyAgainstOrder, isNewerTradeState, parseBeijingDateTime } from './client';
 export { alipayClientFromConfig } from './from-config';
-export { ALIPAY, alipayUserMessage } from './errors';
+export { ALIPAY, alipayErrorCode } from './errors';
 export * from './types';
 
 import { AlipayClient } from './client';

@@ -6,24 +6,17 @@
  * The ID number never leaves the BFF: it is sent as idNoHash.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { yuanToFen } from '@ih/contract';
+import { yuanToFen, type ErrorCode } from '@ih/contract';
 import { PlatformError, isPlatformError, parseJson, platformRequest } from '../http';
 import type { HisClientConfig, HisPage, HisPersonRef, HisPrice, HisVisit, VisitQuery } from './types';
 
 export const HIS = 'his';
 
-const MESSAGES: Record<string, string> = {
-  INVALID_PARAM: '查询条件有误，请刷新后重试',
-  NOT_FOUND: '未查询到相关记录',
-  UNKNOWN_APP: '医院系统对接配置有误，请联系医院',
-  INVALID_SIGNATURE: '医院系统对接配置有误，请联系医院',
-  STALE_TIMESTAMP: '服务时间不同步，请稍后重试',
-  NONCE_REPLAYED: '请求重复，请稍后重试',
-  HIS_ERROR: '医院系统暂时无法查询，请稍后重试',
-};
-
-export function hisUserMessage(code: string | undefined): string {
-  return (code && MESSAGES[code]) ?? '医院系统暂时无法连接，请稍后重试';
+/** The contract error code for a HIS failure (what the user is told). */
+export function hisErrorCode(err: PlatformError): ErrorCode {
+  if (err.code === 'INVALID_PARAM') return 'BAD_REQUEST';
+  if (err.code === 'NOT_FOUND') return 'NOT_FOUND';
+  return 'HIS_UNAVAILABLE';
 }
 
 const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');

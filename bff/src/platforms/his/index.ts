@@ -1,3 +1,3 @@
-export { HIS, HisClient, hisUserMessage } from './client';
+export { HIS, HisClient, hisErrorCode } from './client';
 export * from './types';
 export { hisClientFromConfig } from './from-config';

@@ -17,7 +17,7 @@ import {
   sealRequest,
   sm2SignBase64,
 } from '@ih/crypto';
-import { fenToYuan, yuanToFen } from '@ih/contract';
+import { fenToYuan, yuanToFen, type ErrorCode } from '@ih/contract';
 import { PlatformError, isPlatformError, postJson } from '../http';
 import {
   CASHIER_STATUSES,
@@ -39,24 +39,27 @@ const PATHS = {
   cashierRefund: '/api/channel/v1/cashier/refund',
 } as const;
 
-/** Chinese messages by the channel's answer code. */
-const MESSAGES: Record<string, string> = {
-  '1001': '医保授权已过期，请重新授权',
-  '1002': '医保授权已使用，请重新授权',
-  '1003': '医保授权配置有误，请联系医院',
-  '1004': '医保授权校验失败，请稍后重试',
-  '1005': '医保授权校验失败，请稍后重试',
-  '1006': '服务时间不同步，请稍后重试',
-  '1007': '医保电子凭证状态异常，请确认凭证已激活且状态正常',
-  '2001': '支付订单不存在，请重新下单',
-  '2002': '订单状态不允许此操作，请刷新后重试',
-  '2003': '退款金额有误，请联系医院',
-  '9999': '国家医保服务平台繁忙，请稍后重试',
-  AMOUNT_MISMATCH: '支付金额与订单不一致，已停止处理，请联系医院',
+/** Answer code → contract error code (Chinese message in @ih/contract). */
+const USER_CODES: Record<string, ErrorCode> = {
+  '1001': 'INSURANCE_AUTH_INVALID',
+  '1002': 'INSURANCE_AUTH_INVALID',
+  '1007': 'INSURANCE_AUTH_INVALID',
+  '2001': 'PAYMENT_ORDER_CLOSED',
+  AMOUNT_MISMATCH: 'PAYMENT_AMOUNT_MISMATCH',
 };
 
-export function nationalAppUserMessage(code: string | undefined): string {
-  return (code && MESSAGES[code]) ?? '国家医保服务平台暂时无法连接，请稍后重试';
+/** The contract error code for a national APP channel failure (what the user is told). */
+export function nationalAppErrorCode(err: PlatformError): ErrorCode {
+  if (err.code && USER_CODES[err.code]) return USER_CODES[err.code]!;
+  if (err.code === '2002' || err.code === '2003') return err.operation === 'cashier.refund' ? 'PAYMENT_REFUND_REJECTED' : 'CONFLICT';
+  if (err.kind === 'timeout') return 'UPSTREAM_TIMEOUT';
+  // 1003–1006 (our credentials, signature, clock), 9999, signature and shape problems
+  return 'UPSTREAM_UNAVAILABLE';
+}
+
+/** The contract error code for an authorization return that carries no code. */
+export function authorizeReturnErrorCode(ret: Exclude<AuthorizeReturn, { ok: true }>): ErrorCode {
+  return ret.reason === 'cancelled' ? 'INSURANCE_AUTH_CANCELLED' : 'INSURANCE_AUTH_INVALID';
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -1,4 +1,4 @@
-export { NATIONAL_APP, NationalAppClient, checkCashierNotifyAgainstOrder, nationalAppNotifyAck, nationalAppUserMessage } from './client';
+export { NATIONAL_APP, NationalAppClient, authorizeReturnErrorCode, checkCashierNotifyAgainstOrder, nationalAppErrorCode, nationalAppNotifyAck } from './client';
 export { nationalAppClientFromConfig } from './from-config';
 export * from './types';
 
