@@ -162,7 +162,7 @@ describe('wiring with the mobile-pay center mock', () => {
     };
     const tok = await call({ method: 'alipay.system.oauth.token', grant_type: 'authorization_code', code: alipay.mintAuthCode('2088102000000001').authCode }, 'alipay_system_oauth_token_response');
     alipay.authorizeMedical({ alipayUserId: '2088102000000001', reqBizNo: 'W-F', personKey: 'li' });
-    const biz = { alipay_user_id: '2088102000000001', ol_biz_type_code: '04107', org_app_id: 'mock_alipay_medical_org_app_id', org_chnl_crtf_code: 'mock_alipay_org_chnl_crtf_code', org_code: 'H00000000001', req_biz_no: 'W-F' };
+    const biz = { alipay_user_id: '2088102000000001', ol_biz_type_code: '04107', org_app_id: 'mock_alipay_medical_org_app_id', org_chnl_crtf_code: env.ALIPAY_MEDICAL_ORG_CHNL_CRTF_CODE!, org_code: 'H00000000001', req_biz_no: 'W-F' };
     const q = (await call({ method: 'alipay.commerce.medical.authinfo.auth.query', auth_token: tok.access_token as string, biz_content: JSON.stringify(biz) }, 'alipay_commerce_medical_authinfo_auth_query_response')) as { data: { pay_auth_no: string; rels_pay_flag: string } };
     expect(q.data.rels_pay_flag).toBe('1');
     const info = center.state.describePayAuthNo(q.data.pay_auth_no);

@@ -96,7 +96,7 @@ describe('code exchange envelope', () => {
     const code = nat.mintAuthCode({ signedIn: 'zhang', person: 'li', orgCodg: 'H00000000001' });
     const res = await request(app.callback())
       .post(`/national-app${EXCHANGE_PATH}`)
-      .send(sealRequest({ authCode: code, orgCodg: 'H00000000001', orgChnlCrtfCodg: 'mock_national_app_chnl_crtf_codg', bizType: '04107' }, { appId: orgAppId, appSecret: env.NATIONAL_APP_APP_SECRET!, privateKey: env.NATIONAL_APP_ORG_PRIVATE_KEY! }));
+      .send(sealRequest({ authCode: code, orgCodg: 'H00000000001', orgChnlCrtfCodg: env.NATIONAL_APP_ORG_CHNL_CRTF_CODG!, bizType: '04107' }, { appId: orgAppId, appSecret: env.NATIONAL_APP_APP_SECRET!, privateKey: env.NATIONAL_APP_ORG_PRIVATE_KEY! }));
     const opened = openEnvelope<{ payAuthNo: string; relsPayFlag: string; psnName: string }>(res.body, { appId: orgAppId, appSecret: env.NATIONAL_APP_APP_SECRET!, publicKey: env.NATIONAL_APP_PLATFORM_PUBLIC_KEY! });
     expect(opened.data).toMatchObject({ relsPayFlag: '1', psnName: '李秀英' });
     expect(center.state.describePayAuthNo(opened.data.payAuthNo)).toMatchObject({ psnNo: '64010000000000012301', family: true });
