@@ -8,15 +8,17 @@
  *   hospitals.json     the 38 designated internet hospitals of seed 000 (附件1), 4 batches with
  *                      deadlines, city and 医保区划; codes are synthetic (H + 区划 + serial)
  *   departments.json   internet departments (科别 caty) and per-hospital-type templates
- *   doctors.json       doctors (some suspended, some without internet qualification)
+ *   doctors.json       doctors (some suspended, some without internet qualification) and their
+ *                      internet clinic hours
  *   pharmacists.json   pharmacists
- *   diseases.json      internet disease catalog (ICD-10 national insurance codes)
+ *   diseases.json      internet disease catalog (ICD-10 national insurance codes; keywords =
+ *                      other names, used to find doctors by disease)
  *   drugs.json         insurance drug catalog (national code pattern, price in fen, 甲/乙/丙)
  *   demo.json          demo accounts, patients (synthetic ID numbers), insured identities,
  *                      offline HIS visits, settings
  * Demo staff accounts and passwords are listed in prisma/README.md.
  */
-import type { PrismaClient } from '../../generated/client/client';
+import { Prisma, type PrismaClient } from '../../generated/client/client';
 import { maskIdNo, maskName, maskPhone } from '@ih/contract';
 import { normalizeIdNumber, normalizePhone, type FieldCipher } from '../cipher';
 import { hashPassword } from '../password';
@@ -48,7 +50,7 @@ export const DEMO_STAFF = {
 } as const;
 
 type HospitalRow = (typeof hospitalsData)[number];
-type DoctorRow = (typeof doctorsData)[number] & { suspendedReason?: string; insuranceDoctorCode?: string; account?: string };
+type DoctorRow = (typeof doctorsData)[number] & { suspendedReason?: string; insuranceDoctorCode?: string; account?: string; workingHours?: { weekday: number; start: string; end: string }[] };
 type PharmacistRow = (typeof pharmacistsData)[number] & { account?: string };
 type DrugRow = (typeof drugsData)[number] & { tradeName?: string };
 type Templates = Record<string, Record<string, string[] | undefined>>;
@@ -110,7 +112,7 @@ export async function seed(prisma: PrismaClient, cipher: FieldCipher, opts: Seed
 
   // ── catalogs
   await eachLimit(diseasesData, 6, async (d) => {
-    const data = { name: d.name, category: d.category as 'CHRONIC' | 'SPECIAL_CHRONIC' | 'COMMON', payableOnline: d.payableOnline, pinyin: d.pinyin };
+    const data = { name: d.name, category: d.category as 'CHRONIC' | 'SPECIAL_CHRONIC' | 'COMMON', payableOnline: d.payableOnline, pinyin: d.pinyin, keywords: d.keywords ?? null };
     await prisma.disease.upsert({ where: { code: d.code }, create: { code: d.code, ...data }, update: data });
   });
   await eachLimit(drugsData as DrugRow[], 6, async (d) => {
@@ -161,6 +163,7 @@ export async function seed(prisma: PrismaClient, cipher: FieldCipher, opts: Seed
       status: d.status as 'ACTIVE' | 'SUSPENDED',
       suspendedReason: d.suspendedReason ?? null,
       consultationFeeFen: d.consultationFeeFen,
+      workingHours: d.workingHours ?? Prisma.DbNull,
       ...(d.account && staffUserIds.has(d.account) ? { userId: staffUserIds.get(d.account)! } : {}),
     };
     await prisma.doctor.upsert({ where: { practiceCertNo: d.practiceCertNo }, create: { practiceCertNo: d.practiceCertNo, ...data }, update: data });
