@@ -46,6 +46,8 @@ export const ERROR_CATALOG = {
   PAYMENT_ORDER_CLOSED: { status: 409, message: '支付单已关闭或已失效，请返回订单重新发起支付' },
   PAYMENT_REFUND_REJECTED: { status: 409, message: '退款暂未受理（金额或订单状态不符），医院将尽快核实处理' },
   HIS_UNAVAILABLE: { status: 502, message: '医院系统暂时无法查询，请稍后重试' },
+  /** The hospital's HIS did not answer in time (offline visits for the re-visit check). */
+  HIS_TIMEOUT: { status: 504, message: '医院系统响应超时，暂时无法核对线下就诊记录，请稍后重试' },
   // 5xx: our side or an outside platform failed; the user may retry later.
   INTERNAL: { status: 500, message: '系统繁忙，请稍后重试' },
   DB_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },

@@ -6,3 +6,5 @@ export * from './health';
 export * from './http';
 export * from './auth';
 export * from './patients';
+export * from './catalog';
+export * from './eligibility';
