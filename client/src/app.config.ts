@@ -10,7 +10,18 @@ const tab = (pagePath: string, text: string, icon: string) => ({
 
 export default defineAppConfig({
   // The first page is the launch page.
-  pages: [MAIN_PAGES.home, MAIN_PAGES.consult, MAIN_PAGES.orders, MAIN_PAGES.mine, MAIN_PAGES.login, MAIN_PAGES.voucher, MAIN_PAGES.cashier],
+  pages: [
+    MAIN_PAGES.home,
+    MAIN_PAGES.consult,
+    MAIN_PAGES.orders,
+    MAIN_PAGES.mine,
+    MAIN_PAGES.login,
+    MAIN_PAGES.staffLogin,
+    MAIN_PAGES.voucher,
+    MAIN_PAGES.cashier,
+    MAIN_PAGES.patients,
+    MAIN_PAGES.patientEdit,
+  ],
   subPackages: Object.values(SUBPACKAGES).map(({ root, pages }) => ({ root, pages: Object.values(pages) })),
   // Download the consultation subpackage while the user looks at the home page.
   preloadRule: {

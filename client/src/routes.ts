@@ -14,8 +14,12 @@ export const TAB_PAGES = {
 export const MAIN_PAGES = {
   ...TAB_PAGES,
   login: 'pages/auth/login/index',
+  staffLogin: 'pages/auth/staff/index',
   voucher: 'pages/auth/voucher/index',
   cashier: 'pages/cashier/index',
+  // 就诊人 are chosen right before paying: main package.
+  patients: 'pages/patients/index',
+  patientEdit: 'pages/patients/edit/index',
 } as const;
 
 export const SUBPACKAGES = {
@@ -33,6 +37,9 @@ export const URLS = {
   orders: `/${TAB_PAGES.orders}`,
   mine: `/${TAB_PAGES.mine}`,
   login: `/${MAIN_PAGES.login}`,
+  staffLogin: `/${MAIN_PAGES.staffLogin}`,
+  patients: `/${MAIN_PAGES.patients}`,
+  patientEdit: `/${MAIN_PAGES.patientEdit}`,
   voucher: `/${MAIN_PAGES.voucher}`,
   cashier: `/${MAIN_PAGES.cashier}`,
   revisit: `/${sub('consult', SUBPACKAGES.consult.pages.revisit)}`,

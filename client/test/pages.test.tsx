@@ -4,7 +4,6 @@ import { ROADMAP, type RoadmapKey } from '../src/content/roadmap';
 import Consult from '../src/pages/consult/index';
 import Mine from '../src/pages/mine/index';
 import Orders from '../src/pages/orders/index';
-import Login from '../src/pages/auth/login/index';
 import Voucher from '../src/pages/auth/voucher/index';
 import Cashier from '../src/pages/cashier/index';
 import Revisit from '../src/packageConsult/pages/revisit/index';
@@ -27,21 +26,24 @@ describe('tab pages', () => {
     expect(screen.getByText('即将上线')).toBeTruthy();
   });
 
-  it('我的 is honest that nobody is signed in', () => {
+  it('我的 is honest that nobody is signed in and leads to both sign-ins', async () => {
     const { container } = render(<Mine />);
+    expect(await screen.findByText('未登录')).toBeTruthy();
     expect(container.querySelector('.mine__profile--signed-out')).not.toBeNull();
-    expect(screen.getByText('未登录')).toBeTruthy();
+    expect(Taro.request).not.toHaveBeenCalled(); // no session: nothing to ask the BFF
     expect(screen.getByText('网页版')).toBeTruthy(); // platform label (tests run the H5 flavour)
-    fireEvent.click(screen.getByText('了解登录'));
+    fireEvent.click(screen.getByText('登录'));
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/login/index' });
+    fireEvent.click(screen.getByText('医护人员登录'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/staff/index' });
     fireEvent.click(screen.getByText('我的订单'));
     expect(Taro.switchTab).toHaveBeenLastCalledWith({ url: '/pages/orders/index' });
+    expect(screen.queryByText('退出登录')).toBeNull();
   });
 });
 
 describe('coming-soon landing pages', () => {
   const cases: [string, () => JSX.Element, RoadmapKey][] = [
-    ['login', Login, 'login'],
     ['voucher', Voucher, 'voucher'],
     ['cashier', Cashier, 'cashier'],
     ['revisit', Revisit, 'revisit'],

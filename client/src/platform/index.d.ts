@@ -3,5 +3,5 @@
 // index.ts, so a build that failed to pick a platform file fails instead of guessing.
 import type { Platform } from './types';
 
-export type { KeyValueStorage, Platform, PlatformName } from './types';
+export type { KeyValueStorage, PatientSignInChannel, Platform, PlatformName } from './types';
 export declare const platform: Platform;

@@ -48,4 +48,6 @@ export const platform: Platform = {
   // Empty = same origin: the BFF serves this build (client/.env.*).
   apiBase: process.env.TARO_APP_H5_API_BASE ?? '',
   storage: createWebStorage(),
+  // The H5 build is opened inside the national insurance APP, which signs the patient in.
+  patientSignIn: { key: 'nhsa_app', accountName: '国家医保服务平台 APP', label: '使用国家医保服务平台 APP 登录' },
 };

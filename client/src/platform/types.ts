@@ -14,6 +14,15 @@ export interface KeyValueStorage {
   remove(key: string): void;
 }
 
+/** How a patient signs in on this build (the channel's own account; wired by the identity issue). */
+export interface PatientSignInChannel {
+  readonly key: 'wechat' | 'alipay' | 'nhsa_app';
+  /** The account the patient uses: 微信 / 支付宝 / 国家医保服务平台 APP. */
+  readonly accountName: string;
+  /** Button text once the channel is live. */
+  readonly label: string;
+}
+
 export interface Platform {
   readonly name: PlatformName;
   /** Shown to the user, e.g. on 「我的」: 微信小程序 / 支付宝小程序 / 网页版. */
@@ -21,4 +30,6 @@ export interface Platform {
   /** Origin of the BFF ('' = same origin); request paths are appended to it. */
   readonly apiBase: string;
   readonly storage: KeyValueStorage;
+  /** The patient sign-in channel this build has (null: none; staff sign in by password everywhere). */
+  readonly patientSignIn: PatientSignInChannel | null;
 }

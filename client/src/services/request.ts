@@ -2,8 +2,13 @@
  * The one HTTP layer of the client, over Taro.request (wx.request / my.request / fetch).
  *
  * - URL: platform.apiBase + path (+ query). Paths are BFF paths like '/api/v1/meta'.
- * - Headers: JSON, `x-request-id` (new per call, also in ApiError), `Authorization: Bearer`
- *   when a session token is stored.
+ * - Headers: JSON, `x-request-id` (new per call, also in ApiError), `x-client-platform`
+ *   (weapp/alipay/h5), `Authorization: Bearer` when a session is stored.
+ * - Sessions: on 401 SESSION_EXPIRED the access token is renewed with the refresh token once
+ *   (single-flight: concurrent calls share one refresh) and the call is retried once. When the
+ *   session cannot be renewed, or the BFF says it is gone (UNAUTHENTICATED, SESSION_REVOKED,
+ *   ACCOUNT_DISABLED), it is cleared and the sign-in page opens (unless `noSignInRedirect`).
+ *   A refresh that fails for network reasons keeps the session (the call reports the network).
  * - Errors: every failure becomes an ApiError with a stable code and a Chinese message.
  *   BFF errors `{code, message, requestId}` use the contract's message for the code
  *   (messageForCode), so wording is reviewed in one place. Network failures and timeouts get
@@ -12,10 +17,19 @@
  * - An optional zod schema validates the response body; a mismatch is BAD_RESPONSE.
  */
 import Taro from '@tarojs/taro';
-import { ApiErrorBodySchema, ERROR_CATALOG, REQUEST_ID_HEADER, messageForCode, type FieldIssue } from '@ih/contract';
+import {
+  API_PREFIX,
+  ApiErrorBodySchema,
+  CLIENT_PLATFORM_HEADER,
+  REQUEST_ID_HEADER,
+  RefreshResponseSchema,
+  messageForCode,
+  type FieldIssue,
+} from '@ih/contract';
 import type { ZodType } from 'zod';
 import { platform } from '../platform';
-import { clearToken, getToken } from './session';
+import { URLS } from '../routes';
+import { clearSession, getRefreshToken, getToken, saveSession } from './session';
 
 /** Failures that happen before (or instead of) a BFF answer. */
 export const CLIENT_ERROR_MESSAGES = {
@@ -63,6 +77,10 @@ export interface RequestOptions<T> {
   timeoutMs?: number;
   /** Do not toast the error (the caller shows it). */
   silent?: boolean;
+  /** Send no session and never refresh (sign-in calls, the refresh call itself). */
+  anonymous?: boolean;
+  /** When the session turns out to be gone, clear it but stay on the page (it shows signed-out). */
+  noSignInRedirect?: boolean;
 }
 
 let counter = 0;
@@ -83,12 +101,12 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
 }
 
 /** The code for an error response whose body is not the BFF's (a proxy page, an empty body). */
+const GENERIC_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 423: 'ACCOUNT_LOCKED', 429: 'RATE_LIMITED',
+};
 function codeForStatus(status: number): string {
-  if (status >= 400 && status < 500) {
-    const matches = Object.entries(ERROR_CATALOG).filter(([, v]) => v.status === status);
-    if (matches.length === 1) return matches[0]![0];
-  }
-  return 'INTERNAL';
+  return GENERIC_CODES[status] ?? 'INTERNAL';
 }
 
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
@@ -147,14 +165,104 @@ function httpErrorFromFailure(e: unknown): RawResponse | undefined {
   } as RawResponse;
 }
 
+/** Codes that mean the stored session is of no use any more. */
+const SESSION_GONE = new Set(['UNAUTHENTICATED', 'SESSION_EXPIRED', 'SESSION_REVOKED', 'ACCOUNT_DISABLED']);
+export const REFRESH_PATH = `${API_PREFIX}/auth/refresh`;
+
+type RefreshOutcome = 'refreshed' | 'failed';
+let refreshing: Promise<RefreshOutcome> | null = null;
+
+async function exchangeRefreshToken(): Promise<RefreshOutcome> {
+  const refreshToken = getRefreshToken();
+  if (!refreshToken) return 'failed';
+  try {
+    const body = await send(REFRESH_PATH, { method: 'POST', data: { refreshToken }, schema: RefreshResponseSchema }, null);
+    saveSession(body.tokens);
+    return 'refreshed';
+  } catch (e) {
+    // No answer, or the BFF is down: the refresh token may still be good. Keep it.
+    if (e instanceof ApiError && (e.status === 0 || e.status >= 500 || e.code === 'RATE_LIMITED')) throw e;
+    return 'failed';
+  }
+}
+
+/**
+ * Renews the session after `usedToken` was refused as expired. Single-flight: every caller
+ * waiting at the same time shares one refresh call (a refresh token works once). If the stored
+ * token already differs from `usedToken`, someone renewed it meanwhile (another call, another
+ * tab): nothing to do.
+ */
+export function refreshSession(usedToken: string): Promise<RefreshOutcome> {
+  const current = getToken();
+  if (current !== null && current !== usedToken) return Promise.resolve('refreshed');
+  refreshing ??= exchangeRefreshToken().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+let lastSignInRedirect = 0;
+/** Forgets the redirect throttle (tests; a new sign-in). */
+export function resetSignInRedirect(): void {
+  lastSignInRedirect = 0;
+}
+/** Opens the sign-in page (at most once in a few seconds, however many calls failed). */
+function openSignIn(): void {
+  const now = Date.now();
+  if (now - lastSignInRedirect < 3000) return;
+  lastSignInRedirect = now;
+  Promise.resolve(Taro.navigateTo({ url: URLS.login })).catch((e: unknown) => console.warn('[request] could not open the sign-in page', e));
+}
+
+/** The session that `usedToken` belonged to is gone: forget it (unless a new one replaced it). */
+function sessionLost(usedToken: string, redirect: boolean): void {
+  if (getToken() === usedToken) clearSession();
+  if (redirect) openSignIn();
+}
+
 export async function request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<T> {
-  const { method = 'GET', query, data, headers = {}, schema, timeoutMs = DEFAULT_TIMEOUT_MS, silent } = options;
+  const token = options.anonymous ? null : getToken();
+  try {
+    return await send(path, options, token);
+  } catch (e) {
+    let error = e as ApiError;
+    if (!(error instanceof ApiError) || token === null) return fail(error, options.silent);
+    const redirect = !options.noSignInRedirect;
+    if (error.code === 'SESSION_EXPIRED') {
+      let outcome: RefreshOutcome;
+      try {
+        outcome = await refreshSession(token);
+      } catch (refreshError) {
+        return fail(refreshError as ApiError, options.silent);
+      }
+      if (outcome === 'refreshed') {
+        const renewed = getToken();
+        try {
+          return await send(path, options, renewed);
+        } catch (retryError) {
+          error = retryError as ApiError;
+          if (error instanceof ApiError && renewed !== null && SESSION_GONE.has(error.code)) sessionLost(renewed, redirect);
+          return fail(error, options.silent);
+        }
+      }
+      sessionLost(token, redirect);
+      return fail(error, options.silent);
+    }
+    if (SESSION_GONE.has(error.code)) sessionLost(token, redirect);
+    return fail(error, options.silent);
+  }
+}
+
+/** One HTTP exchange with `token` (or none); throws ApiError without showing it. */
+async function send<T>(path: string, options: RequestOptions<T>, token: string | null): Promise<T> {
+  const { method = 'GET', query, data, headers = {}, schema, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  const silent = true;
   const requestId = newRequestId();
-  const token = getToken();
   const header: Record<string, string> = {
     Accept: 'application/json',
     'Content-Type': 'application/json',
     [REQUEST_ID_HEADER]: requestId,
+    [CLIENT_PLATFORM_HEADER]: platform.name,
     ...(token ? { Authorization: `Bearer ${token}` } : {}),
     ...headers,
   };
@@ -202,7 +310,6 @@ export async function request<T = unknown>(path: string, options: RequestOptions
   if (status < 200 || status >= 300) {
     const parsed = ApiErrorBodySchema.safeParse(body);
     const code = parsed.success ? parsed.data.code : codeForStatus(status);
-    if (code === 'UNAUTHENTICATED') clearToken();
     const error = new ApiError(
       code,
       messageForCode(code),

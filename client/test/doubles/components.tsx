@@ -30,3 +30,40 @@ export const Button = make('button', 'Button');
 export const Image = make('img', 'Image');
 export const ScrollView = make('div', 'ScrollView');
 export const Block = ({ children }: Props) => <>{children}</>;
+
+/** Taro's Input: onInput/onBlur receive `{ detail: { value } }` like the mini-programs. */
+export const Input = forwardRef<HTMLInputElement, Props>((props, ref) => {
+  const { className, value, placeholder, password, maxlength, disabled, onInput, onBlur, id } = props as Props & {
+    value?: string; placeholder?: string; password?: boolean; maxlength?: number; disabled?: boolean; id?: string;
+    onInput?: (e: { detail: { value: string } }) => void; onBlur?: (e: { detail: { value: string } }) => void;
+  };
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) if (k.startsWith('data-') || k.startsWith('aria-')) rest[k] = v;
+  return (
+    <input
+      ref={ref}
+      id={id}
+      className={className as string | undefined}
+      value={value ?? ''}
+      placeholder={placeholder}
+      type={password ? 'password' : 'text'}
+      maxLength={maxlength}
+      disabled={disabled}
+      onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
+      onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}
+      {...rest}
+    />
+  );
+});
+Input.displayName = 'Input';
+
+/** Taro's Picker (mode="date" here): a date input whose change gives `{ detail: { value } }`. */
+export function Picker(props: Props) {
+  const { className, value, onChange, children } = props as Props & { value?: string; onChange?: (e: { detail: { value: string } }) => void };
+  return (
+    <div className={className as string | undefined}>
+      <input className='picker-double__input' type='date' value={value ?? ''} onChange={(e) => onChange?.({ detail: { value: e.target.value } })} />
+      {children}
+    </div>
+  );
+}

@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+
 /**
  * Test double of @tarojs/taro: the APIs the app and the NutUI components it uses call.
  * request/showToast/navigation are jest mocks (tests script them); storage is an in-memory
@@ -11,6 +13,17 @@ export const request = jest.fn() as jest.Mock & AnyFn;
 export const showToast = jest.fn(() => Promise.resolve({ errMsg: 'showToast:ok' }));
 export const navigateTo = jest.fn(() => Promise.resolve({ errMsg: 'navigateTo:ok' }));
 export const switchTab = jest.fn(() => Promise.resolve({ errMsg: 'switchTab:ok' }));
+export const navigateBack = jest.fn(() => Promise.resolve({ errMsg: 'navigateBack:ok' }));
+export const redirectTo = jest.fn(() => Promise.resolve({ errMsg: 'redirectTo:ok' }));
+/** Confirms by default; tests script `{ confirm: false }` with mockResolvedValueOnce. */
+export const showModal = jest.fn((_opts?: unknown) => Promise.resolve({ confirm: true, cancel: false, errMsg: 'showModal:ok' }));
+/** Page-show hook: runs once after mount here (a real page also runs it when shown again). */
+export function useDidShow(cb: () => void): void {
+  useEffect(() => {
+    cb();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+}
 export const setNavigationBarTitle = jest.fn(() => Promise.resolve({ errMsg: 'setNavigationBarTitle:ok' }));
 export const getStorageSync = jest.fn((key: string) => (store.has(key) ? store.get(key) : ''));
 export const setStorageSync = jest.fn((key: string, value: unknown) => {
@@ -34,12 +47,19 @@ export const createSelectorQuery = () => {
   return query;
 };
 export const eventCenter = { on: jest.fn(), off: jest.fn(), trigger: jest.fn() };
-export const getCurrentInstance = () => ({ router: { params: {}, path: '/pages/index/index' }, page: {} });
+/** Tests set `__routerParams` (via __setRouterParams) for pages that read their query. */
+let routerParams: Record<string, string> = {};
+export const getCurrentInstance = jest.fn(() => ({ router: { params: routerParams, path: '/pages/index/index' }, page: {} }));
 export const nextTick = (cb: () => void) => setTimeout(cb, 0);
 
 /** Test helpers (not part of Taro). */
 export function __resetStorage(): void {
   store.clear();
+  routerParams = {};
+}
+
+export function __setRouterParams(params: Record<string, string>): void {
+  routerParams = params;
 }
 
 const Taro = {
@@ -47,6 +67,10 @@ const Taro = {
   showToast,
   navigateTo,
   switchTab,
+  navigateBack,
+  redirectTo,
+  showModal,
+  useDidShow,
   setNavigationBarTitle,
   getStorageSync,
   setStorageSync,
