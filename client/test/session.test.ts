@@ -2,7 +2,7 @@
 import Taro from '@tarojs/taro';
 import { ERROR_CATALOG } from '@ih/contract';
 import { request, resetSignInRedirect } from '../src/services/request';
-import { REFRESH_STORAGE_KEY, TOKEN_STORAGE_KEY, getRefreshToken, getToken, saveSession } from '../src/services/session';
+import { REFRESH_STORAGE_KEY, TOKEN_STORAGE_KEY, clearSession, getRefreshToken, getToken, saveSession } from '../src/services/session';
 import { err, fakeBff, gate, tokens, type FakeAnswer } from './fakeBff';
 
 const REFRESH = 'POST /api/v1/auth/refresh';
@@ -13,7 +13,10 @@ function resource(valid: () => string | null) {
     c.header.Authorization === `Bearer ${valid()}` ? { status: 200, body: { ok: true } } : err(401, 'SESSION_EXPIRED');
 }
 
-beforeEach(() => resetSignInRedirect());
+beforeEach(() => {
+  clearSession();
+  resetSignInRedirect();
+});
 afterEach(() => jest.restoreAllMocks());
 
 describe('session storage', () => {
