@@ -203,7 +203,7 @@ describe('staff sign-in', () => {
     expect(unknown.body.code).toBe('INVALID_CREDENTIALS');
     expect(wrong.body.message).toBe(unknown.body.message);
     expect((await t.prisma.user.findUniqueOrThrow({ where: { id: doc.id } })).failedLoginCount).toBe(1);
-    const failures = await t.prisma.auditLog.findMany({ where: { action: 'auth.staff_login.failure', requestId: { in: [wrong.headers['x-request-id'], unknown.headers['x-request-id']] } } });
+    const failures = await t.prisma.auditLog.findMany({ where: { action: 'auth.staff_login.failure', requestId: { in: [String(wrong.headers['x-request-id']), String(unknown.headers['x-request-id'])] } } });
     expect(failures.map((f) => (f.details as { reason: string }).reason).sort()).toEqual(['bad_password', 'unknown_account']);
     expect(failures.find((f) => (f.details as { reason: string }).reason === 'unknown_account')!.actorUserId).toBeNull();
     expect(JSON.stringify(failures.map((f) => f.details))).not.toContain(doc.username);
