@@ -4,7 +4,7 @@
  * Middleware, outermost first:
  *   request id → access log → security headers → error mapping (+ 404 for unmatched routes)
  *   → request time limit → body parser (size limits) → H5 static files (non-API paths)
- *   → routes (system; session context; auth; patients; further domains under
+ *   → routes (system; session context; auth; patients; catalog; consult; further domains under
  *     src/domains/<domain>/ are mounted here as they arrive).
  * Routes added later with `app.use()` (tests) still run inside all of the above.
  */
@@ -23,6 +23,8 @@ import { authRouter } from './domains/auth/routes';
 import { sessionContext } from './domains/auth/middleware';
 import { SessionService } from './domains/auth/sessions';
 import { patientsRouter } from './domains/patients/routes';
+import { catalogRouter } from './domains/catalog/routes';
+import { consultRouter } from './domains/consult/routes';
 import { Lifecycle, type AppDeps } from './deps';
 
 export type BffApp = Koa & { readonly lifecycle: Lifecycle };
@@ -66,5 +68,7 @@ export function createApp(deps: AppDeps): BffApp {
   app.use(sessionContext(sessions));
   mountRouter(app, authRouter({ ...deps, sessions }));
   mountRouter(app, patientsRouter(deps));
+  mountRouter(app, catalogRouter(deps));
+  mountRouter(app, consultRouter(deps));
   return app;
 }
