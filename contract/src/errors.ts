@@ -48,6 +48,27 @@ export const ERROR_CATALOG = {
   HIS_UNAVAILABLE: { status: 502, message: '医院系统暂时无法查询，请稍后重试' },
   /** The hospital's HIS did not answer in time (offline visits for the re-visit check). */
   HIS_TIMEOUT: { status: 504, message: '医院系统响应超时，暂时无法核对线下就诊记录，请稍后重试' },
+  // Channel sign-in and e-voucher authorization (contract/src/voucher.ts).
+  /** A sign-in code (wx.login / my.getAuthCode / national APP) that is invalid or past its few minutes. */
+  LOGIN_CODE_EXPIRED: { status: 401, message: '登录凭证无效或已过期，请重新登录' },
+  /** A sign-in code presented a second time. */
+  LOGIN_CODE_USED: { status: 401, message: '登录凭证已使用过，请重新登录' },
+  /** National APP sign-in with a family member's voucher: sign-in is for the APP user themself. */
+  LOGIN_SELF_ONLY: { status: 409, message: '登录时请选择本人的医保电子凭证授权，不能使用亲情账户登录' },
+  /** The one-time code the H5 swaps for its session is unknown, used, expired or from another browser. */
+  LOGIN_HANDOFF_INVALID: { status: 401, message: '登录结果已失效，请重新登录' },
+  /** A redirect came back with a state we did not hand out, that expired, or from another browser. */
+  AUTH_STATE_INVALID: { status: 400, message: '授权请求已失效或与当前页面不匹配，请返回重新发起' },
+  /** A redirect came back a second time with a state that was already used. */
+  AUTH_STATE_USED: { status: 409, message: '该授权结果已处理过，请勿重复提交，如需授权请重新发起' },
+  INSURANCE_AUTH_CODE_EXPIRED: { status: 409, message: '医保授权已超时，请重新授权，本次未扣费' },
+  INSURANCE_AUTH_CODE_USED: { status: 409, message: '该医保授权已使用过，请重新授权，本次未扣费' },
+  /** The authorization channel does not belong to how the user signed in (e.g. WeChat authorization for an Alipay account). */
+  VOUCHER_CHANNEL_MISMATCH: { status: 409, message: '当前登录方式不支持此授权渠道，请在登录所用的小程序或 APP 中授权医保电子凭证' },
+  /** The Alipay account that authorized is not the one signed in. */
+  ALIPAY_ACCOUNT_MISMATCH: { status: 409, message: '授权的支付宝账号与当前登录账号不一致，请使用登录时的支付宝账号授权' },
+  /** The platform (or our configuration of it) cannot do this right now. */
+  CHANNEL_NOT_CONFIGURED: { status: 503, message: '该渠道的医保服务暂未开通，请使用其他方式或稍后再试' },
   // 5xx: our side or an outside platform failed; the user may retry later.
   INTERNAL: { status: 500, message: '系统繁忙，请稍后重试' },
   DB_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },

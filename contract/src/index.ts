@@ -8,3 +8,4 @@ export * from './auth';
 export * from './patients';
 export * from './catalog';
 export * from './eligibility';
+export * from './voucher';
