@@ -22,7 +22,7 @@ function SignedIn({ me }: { me: MeResponse }) {
       <View className='mine__who'>
         <View className='mine__name-row'>
           <Text className='mine__name'>{me.displayName}</Text>
-          <Tag className='mine__role' type='primary' plain>
+          <Tag className='mine__role' background='var(--ih-color-primary-light)' color='var(--ih-color-primary)'>
             {me.roleLabel}
           </Tag>
         </View>

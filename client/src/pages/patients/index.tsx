@@ -20,7 +20,7 @@ function PatientCard({ patient }: { patient: Patient }) {
     >
       <View className='patient-card__head'>
         <Text className='patient-card__name'>{patient.nameMasked}</Text>
-        <Tag className='patient-card__relation' type='primary' plain>
+        <Tag className='patient-card__relation' background='var(--ih-color-primary-light)' color='var(--ih-color-primary)'>
           {RELATIONSHIP_LABELS[patient.relationship]}
         </Tag>
         {patient.isDefault ? (
