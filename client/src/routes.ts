@@ -23,7 +23,18 @@ export const MAIN_PAGES = {
 } as const;
 
 export const SUBPACKAGES = {
-  consult: { root: 'packageConsult', pages: { revisit: 'pages/revisit/index' } },
+  // The re-visit flow: hospitals (entry) → departments → doctors (or by disease) → doctor → eligibility.
+  consult: {
+    root: 'packageConsult',
+    pages: {
+      revisit: 'pages/revisit/index',
+      departments: 'pages/departments/index',
+      doctors: 'pages/doctors/index',
+      diseases: 'pages/diseases/index',
+      doctor: 'pages/doctor/index',
+      eligibility: 'pages/eligibility/index',
+    },
+  },
   selfService: { root: 'packageSelfService', pages: { hall: 'pages/index/index' } },
   doctor: { root: 'packageDoctor', pages: { workspace: 'pages/index/index' } },
 } as const;
@@ -43,6 +54,11 @@ export const URLS = {
   voucher: `/${MAIN_PAGES.voucher}`,
   cashier: `/${MAIN_PAGES.cashier}`,
   revisit: `/${sub('consult', SUBPACKAGES.consult.pages.revisit)}`,
+  revisitDepartments: `/${sub('consult', SUBPACKAGES.consult.pages.departments)}`,
+  revisitDoctors: `/${sub('consult', SUBPACKAGES.consult.pages.doctors)}`,
+  revisitDiseases: `/${sub('consult', SUBPACKAGES.consult.pages.diseases)}`,
+  revisitDoctor: `/${sub('consult', SUBPACKAGES.consult.pages.doctor)}`,
+  revisitEligibility: `/${sub('consult', SUBPACKAGES.consult.pages.eligibility)}`,
   selfService: `/${sub('selfService', SUBPACKAGES.selfService.pages.hall)}`,
   doctorWorkspace: `/${sub('doctor', SUBPACKAGES.doctor.pages.workspace)}`,
 } as const;

@@ -6,16 +6,15 @@ import Mine from '../src/pages/mine/index';
 import Orders from '../src/pages/orders/index';
 import Voucher from '../src/pages/auth/voucher/index';
 import Cashier from '../src/pages/cashier/index';
-import Revisit from '../src/packageConsult/pages/revisit/index';
 import SelfService from '../src/packageSelfService/pages/index/index';
 import Doctor from '../src/packageDoctor/pages/index/index';
 
 describe('tab pages', () => {
-  it('问诊 says there are no consultations yet and links to the re-visit page', () => {
+  it('问诊 says there are no consultations yet and leads to the re-visit flow', () => {
     const { container } = render(<Consult />);
     expect(screen.getByText('暂无问诊记录')).toBeTruthy();
     expect(container.querySelector('.page-state--empty')).not.toBeNull();
-    fireEvent.click(screen.getByText('了解在线复诊'));
+    fireEvent.click(screen.getByText('发起在线复诊'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packageConsult/pages/revisit/index' });
   });
 
@@ -46,7 +45,6 @@ describe('coming-soon landing pages', () => {
   const cases: [string, () => JSX.Element, RoadmapKey][] = [
     ['voucher', Voucher, 'voucher'],
     ['cashier', Cashier, 'cashier'],
-    ['revisit', Revisit, 'revisit'],
     ['selfService', SelfService, 'selfService'],
     ['doctorWorkspace', Doctor, 'doctorWorkspace'],
   ];

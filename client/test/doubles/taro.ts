@@ -24,6 +24,8 @@ export function useDidShow(cb: () => void): void {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 }
+/** Page bottom reached: tests call the last registered callback (`(useReachBottom as jest.Mock).mock.calls`). */
+export const useReachBottom = jest.fn((_cb: () => void) => undefined);
 export const setNavigationBarTitle = jest.fn(() => Promise.resolve({ errMsg: 'setNavigationBarTitle:ok' }));
 export const getStorageSync = jest.fn((key: string) => (store.has(key) ? store.get(key) : ''));
 export const setStorageSync = jest.fn((key: string, value: unknown) => {
@@ -71,6 +73,7 @@ const Taro = {
   redirectTo,
   showModal,
   useDidShow,
+  useReachBottom,
   setNavigationBarTitle,
   getStorageSync,
   setStorageSync,

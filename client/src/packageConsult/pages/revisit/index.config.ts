@@ -1,3 +1,1 @@
-import { ROADMAP } from '../../../content/roadmap';
-
-export default definePageConfig({ navigationBarTitleText: ROADMAP.revisit.title });
+export default definePageConfig({ navigationBarTitleText: '在线复诊 · 选择医院' });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '按疾病找医生' });

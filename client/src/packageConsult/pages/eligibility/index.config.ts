@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '复诊资格核对' });
