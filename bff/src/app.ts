@@ -4,7 +4,7 @@
  * Middleware, outermost first:
  *   request id → access log → security headers → error mapping (+ 404 for unmatched routes)
  *   → request time limit → body parser (size limits) → H5 static files (non-API paths)
- *   → routes (system; session context; auth; patients; catalog; consult; further domains under
+ *   → routes (system; session context; auth (+ channel sign-in); patients; voucher; catalog; consult; further domains under
  *     src/domains/<domain>/ are mounted here as they arrive).
  * Routes added later with `app.use()` (tests) still run inside all of the above.
  */
@@ -20,9 +20,11 @@ import { mountRouter } from './lib/router';
 import { serializeError } from './logger';
 import { systemRouter } from './domains/system/routes';
 import { authRouter } from './domains/auth/routes';
+import { channelAuthRouter } from './domains/auth/channels';
 import { sessionContext } from './domains/auth/middleware';
 import { SessionService } from './domains/auth/sessions';
 import { patientsRouter } from './domains/patients/routes';
+import { voucherRouter } from './domains/voucher';
 import { catalogRouter } from './domains/catalog/routes';
 import { consultRouter } from './domains/consult/routes';
 import { Lifecycle, type AppDeps } from './deps';
@@ -67,7 +69,9 @@ export function createApp(deps: AppDeps): BffApp {
   const sessions = new SessionService({ prisma: deps.prisma, config });
   app.use(sessionContext(sessions));
   mountRouter(app, authRouter({ ...deps, sessions }));
+  mountRouter(app, channelAuthRouter({ ...deps, sessions }));
   mountRouter(app, patientsRouter(deps));
+  mountRouter(app, voucherRouter(deps));
   mountRouter(app, catalogRouter(deps));
   mountRouter(app, consultRouter(deps));
   return app;

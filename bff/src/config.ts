@@ -30,6 +30,18 @@ export interface PlatformsConfig {
     /** Secrets: unset outside production means "not configured". */
     appSecret?: string;
     insurancePartnerSecret?: string;
+    /**
+     * The insurance auth mini-program the client jumps to (wx.navigateToMiniProgram) and the
+     * institution's parameters on its path (bizType 04107; orgCodg = MOBILE_PAY_ORG_CODE).
+     */
+    authAppId: string;
+    authPath: string;
+    authEnvVersion: 'release' | 'trial' | 'develop';
+    cityCode: string;
+    channel: string;
+    orgAppId: string;
+    /** 机构渠道认证编码 of the WeChat channel (may contain / + =; never URL-encoded on the path). */
+    orgChnlCrtfCodg?: string;
   };
   /** WeChat Pay v3 (self-pay share of insurance orders). */
   wechatPay: {
@@ -263,6 +275,10 @@ export const PLATFORM_VARS: readonly PlatformVar[] = [
   { env: 'WECHAT_APP_ID', platform: 'wechat', field: 'appId', kind: 'id', mockDefault: () => 'wxmock0000000001', describe: '微信小程序 appId' },
   { env: 'WECHAT_INSURANCE_BASE_URL', platform: 'wechat', field: 'insuranceBaseUrl', kind: 'url', mockDefault: (m) => `${m}/wechat-insurance`, describe: '微信医保授权查询（mipuserquery）根地址' },
   { env: 'WECHAT_INSURANCE_PARTNER_ID', platform: 'wechat', field: 'insurancePartnerId', kind: 'id', mockDefault: () => 'mock_partner_id', describe: '微信医保合作方 partnerId' },
+  { env: 'WECHAT_INSURANCE_CITY_CODE', platform: 'wechat', field: 'cityCode', kind: 'id', mockDefault: () => '000000', describe: '微信医保授权小程序 cityCode（参保地城市编码）' },
+  { env: 'WECHAT_INSURANCE_CHANNEL', platform: 'wechat', field: 'channel', kind: 'id', mockDefault: () => 'mock_wechat_channel', describe: '微信医保授权小程序 channel（渠道号）' },
+  { env: 'WECHAT_INSURANCE_ORG_APP_ID', platform: 'wechat', field: 'orgAppId', kind: 'id', mockDefault: () => 'mock_wechat_org_app_id', describe: '微信医保渠道 orgAppId（医保移动支付渠道申请表）' },
+  { env: 'WECHAT_INSURANCE_ORG_CHNL_CRTF_CODG', platform: 'wechat', field: 'orgChnlCrtfCodg', kind: 'secret', check: credentialCheck, sample: () => randomBytes(24).toString('base64'), describe: '微信渠道的机构渠道认证编码 orgChnlCrtfCodg（授权小程序路径参数，不做 URL 编码）' },
   { env: 'WECHAT_PAY_BASE_URL', platform: 'wechatPay', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/wechat-pay`, describe: '微信支付 v3 根地址（真实：https://api.mch.weixin.qq.com）' },
   { env: 'WECHAT_PAY_MCH_ID', platform: 'wechatPay', field: 'mchId', kind: 'id', mockDefault: () => '1900000001', describe: '微信支付商户号' },
   { env: 'WECHAT_PAY_APP_ID', platform: 'wechatPay', field: 'appId', kind: 'id', mockDefault: () => 'wxmock0000000001', describe: '微信支付关联的 appId' },
@@ -385,6 +401,10 @@ function buildSchema(env: Env) {
         ? httpUrl('必须是 http(s):// 开头、不含用户名密码的地址').default(def)
         : z.string().regex(/^[A-Za-z0-9_.\-/]{1,64}$/, '只能包含字母、数字和 _ . - /，最长 64 位').default(def);
   }
+  // The WeChat insurance auth mini-program is public and the same for every institution: defaults are the real values.
+  shape.WECHAT_INSURANCE_AUTH_APP_ID = z.string().regex(/^wx[0-9a-f]{16}$/, '必须是微信小程序 appId（wx 开头 18 位）').default('wxe183cd55df4b4369');
+  shape.WECHAT_INSURANCE_AUTH_PATH = z.string().regex(/^[A-Za-z0-9_/-]{1,128}$/, '必须是小程序页面路径（不含 ? 与参数）').default('auth/pages/bindcard/auth/index');
+  shape.WECHAT_INSURANCE_AUTH_ENV_VERSION = z.enum(['release', 'trial', 'develop'], { error: '只能是 release、trial 或 develop' }).default('release');
   shape.MOBILE_PAY_SM2_USER_ID_MODE = z.enum(['appSecret', 'default'], { error: '只能是 appSecret 或 default' }).default('appSecret');
   shape.MOBILE_PAY_TIMESTAMP_FORMAT = z.enum(['ms', 'yyyyMMddHHmmss'], { error: '只能是 ms 或 yyyyMMddHHmmss' }).default('ms');
   shape.MOBILE_PAY_NOTIFY_MAX_AGE_SECONDS = intInRange(10, 86_400, '必须是 10–86400 之间的秒数').default(300);
@@ -465,6 +485,9 @@ export function loadConfig(env: Env = process.env): Config {
     const section = ((platforms as unknown as Record<string, Record<string, string>>)[v.platform] ??= {});
     section[v.field] = raw[v.env] as string;
   }
+  platforms.wechat.authAppId = raw.WECHAT_INSURANCE_AUTH_APP_ID as string;
+  platforms.wechat.authPath = raw.WECHAT_INSURANCE_AUTH_PATH as string;
+  platforms.wechat.authEnvVersion = raw.WECHAT_INSURANCE_AUTH_ENV_VERSION as PlatformsConfig['wechat']['authEnvVersion'];
   platforms.mobilePay.sm2UserIdMode = raw.MOBILE_PAY_SM2_USER_ID_MODE as MobilePayConfig['sm2UserIdMode'];
   platforms.mobilePay.timestampFormat = raw.MOBILE_PAY_TIMESTAMP_FORMAT as MobilePayConfig['timestampFormat'];
   platforms.mobilePay.notifyMaxAgeSeconds = raw.MOBILE_PAY_NOTIFY_MAX_AGE_SECONDS as number;

@@ -261,3 +261,19 @@ export const ACTIVATION_CHANNELS: readonly ActivationChannel[] = [
     steps: ['登录手机银行，在「生活」或「医疗」中找到「医保电子凭证」', '阅读并同意用户协议，完成人脸识别', '确认医保信息、选择参保地并设置凭证密码，激活成功'],
   },
 ];
+
+// ── H5 pages the BFF redirects to (hash router: <PUBLIC_BASE_URL>/#<route>?<query>) ───────────
+/**
+ * Where the national-APP round trips land in the H5. Query parameters:
+ * - login: `handoff` (one-time code → POST /auth/national-app/handoff), or `error` (a code),
+ *   or `cancelled=1`.
+ * - voucherResult: `outcome` (authorized | cancelled | failed), `channel`, `purpose`,
+ *   `patientId`, `orderId`, `code` (failed), `returnTo`.
+ */
+export const H5_ROUTES = {
+  login: '/pages/auth/login/index',
+  voucherResult: '/pages/auth/voucher-result/index',
+} as const;
+
+export const VOUCHER_OUTCOMES = ['authorized', 'cancelled', 'failed'] as const;
+export type VoucherOutcome = (typeof VOUCHER_OUTCOMES)[number];
