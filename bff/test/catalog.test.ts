@@ -15,8 +15,8 @@ const HOSP = `目录测试${TAG}医院`;
 let app: TestApp;
 const ids: Record<string, string> = {};
 
-async function get(path: string, query: Record<string, string | number | boolean> = {}) {
-  return request(app.app.callback()).get(path).query(query);
+async function get(path: string, query: Record<string, string | number | boolean | undefined> = {}) {
+  return request(app.app.callback()).get(path).query(query as Record<string, string | number | boolean>);
 }
 
 beforeAll(async () => {
