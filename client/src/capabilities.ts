@@ -8,7 +8,7 @@ import { URLS } from './routes';
  */
 export const CAPABILITY_URLS: Record<CapabilityKey, string> = {
   revisit: URLS.revisit,
-  voucher: URLS.voucher,
+  voucher: URLS.voucherStatus,
   orders: URLS.orders,
   selfService: URLS.selfService,
   doctorWorkspace: URLS.doctorWorkspace,

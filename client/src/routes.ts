@@ -16,6 +16,10 @@ export const MAIN_PAGES = {
   login: 'pages/auth/login/index',
   staffLogin: 'pages/auth/staff/index',
   voucher: 'pages/auth/voucher/index',
+  // The e-voucher round trip ends here (also the national APP callback's target), before paying.
+  voucherResult: 'pages/auth/voucher-result/index',
+  activation: 'pages/auth/activation/index',
+  voucherStatus: 'pages/auth/voucher-status/index',
   cashier: 'pages/cashier/index',
   // 就诊人 are chosen right before paying: main package.
   patients: 'pages/patients/index',
@@ -52,6 +56,9 @@ export const URLS = {
   patients: `/${MAIN_PAGES.patients}`,
   patientEdit: `/${MAIN_PAGES.patientEdit}`,
   voucher: `/${MAIN_PAGES.voucher}`,
+  voucherResult: `/${MAIN_PAGES.voucherResult}`,
+  activation: `/${MAIN_PAGES.activation}`,
+  voucherStatus: `/${MAIN_PAGES.voucherStatus}`,
   cashier: `/${MAIN_PAGES.cashier}`,
   revisit: `/${sub('consult', SUBPACKAGES.consult.pages.revisit)}`,
   revisitDepartments: `/${sub('consult', SUBPACKAGES.consult.pages.departments)}`,

@@ -9,6 +9,7 @@ import Doctor from '../src/packageDoctor/pages/index/index';
 import { resetSignInRedirect } from '../src/services/request';
 import { clearSession, getRefreshToken, getToken, saveSession } from '../src/services/session';
 import { err, fakeBff, tokens } from './fakeBff';
+import { identity } from '../src/platform/identity.h5';
 
 beforeEach(() => {
   clearSession();
@@ -29,16 +30,19 @@ const DOCTOR_ME: MeResponse = {
 };
 
 describe('登录', () => {
-  it("shows this build's patient channel as the next step, disabled, and leads staff to their sign-in", () => {
+  it("offers this build's patient channel (H5: the national APP's page) and leads staff to their sign-in", () => {
+    const redirect = jest.spyOn(identity, 'redirect').mockImplementation(() => undefined);
     const { container } = render(<Login />);
     expect(container.querySelector('.login__channel--nhsa_app')).not.toBeNull();
     const channel = screen.getByText('使用国家医保服务平台 APP 登录').closest('.nut-button')!;
-    expect(channel.className).toContain('nut-button-disabled');
-    expect(screen.getByText('即将开放')).toBeTruthy();
+    expect(channel.className).not.toContain('nut-button-disabled');
     fireEvent.click(channel);
+    // A browser navigation to the BFF, which redirects to the APP's authorization page.
+    expect(redirect).toHaveBeenCalledWith('/api/v1/auth/national-app/start');
     expect(Taro.request).not.toHaveBeenCalled();
     fireEvent.click(screen.getByText('医护人员登录'));
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/staff/index' });
+    redirect.mockRestore();
   });
 
   it('the doctor workspace entry leads to the staff sign-in', () => {

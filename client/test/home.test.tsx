@@ -63,7 +63,7 @@ describe('home page', () => {
     fireEvent.click(container.querySelector('.home-entry--revisit')!);
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: URLS.revisit });
     fireEvent.click(container.querySelector('.home-entry--voucher')!);
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/voucher/index' });
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/voucher-status/index' });
     fireEvent.click(container.querySelector('.home-entry--selfService')!);
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packageSelfService/pages/index/index' });
     fireEvent.click(container.querySelector('.home-entry--doctorWorkspace')!);

@@ -4,7 +4,6 @@ import { ROADMAP, type RoadmapKey } from '../src/content/roadmap';
 import Consult from '../src/pages/consult/index';
 import Mine from '../src/pages/mine/index';
 import Orders from '../src/pages/orders/index';
-import Voucher from '../src/pages/auth/voucher/index';
 import Cashier from '../src/pages/cashier/index';
 import SelfService from '../src/packageSelfService/pages/index/index';
 import Doctor from '../src/packageDoctor/pages/index/index';
@@ -43,7 +42,6 @@ describe('tab pages', () => {
 
 describe('coming-soon landing pages', () => {
   const cases: [string, () => JSX.Element, RoadmapKey][] = [
-    ['voucher', Voucher, 'voucher'],
     ['cashier', Cashier, 'cashier'],
     ['selfService', SelfService, 'selfService'],
     ['doctorWorkspace', Doctor, 'doctorWorkspace'],

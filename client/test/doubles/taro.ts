@@ -26,6 +26,13 @@ export function useDidShow(cb: () => void): void {
 }
 /** Page bottom reached: tests call the last registered callback (`(useReachBottom as jest.Mock).mock.calls`). */
 export const useReachBottom = jest.fn((_cb: () => void) => undefined);
+/** Mini-program APIs of the sign-in and e-voucher flows (the weapp/alipay identity modules). */
+export const login = jest.fn(() => Promise.resolve({ code: 'wx-login-code', errMsg: 'login:ok' }));
+export const navigateToMiniProgram = jest.fn((_opts?: unknown) => Promise.resolve({ errMsg: 'navigateToMiniProgram:ok' }));
+export const onAppShow = jest.fn((_cb: (o: unknown) => void) => undefined);
+export const offAppShow = jest.fn();
+export const getEnterOptionsSync = jest.fn(() => ({ scene: 1001, path: 'pages/index/index', query: {}, referrerInfo: {} }) as Record<string, unknown>);
+export const getCurrentPages = jest.fn(() => [{}] as unknown[]);
 export const setNavigationBarTitle = jest.fn(() => Promise.resolve({ errMsg: 'setNavigationBarTitle:ok' }));
 export const getStorageSync = jest.fn((key: string) => (store.has(key) ? store.get(key) : ''));
 export const setStorageSync = jest.fn((key: string, value: unknown) => {
@@ -75,6 +82,12 @@ const Taro = {
   useDidShow,
   useReachBottom,
   setNavigationBarTitle,
+  login,
+  navigateToMiniProgram,
+  onAppShow,
+  offAppShow,
+  getEnterOptionsSync,
+  getCurrentPages,
   getStorageSync,
   setStorageSync,
   removeStorageSync,

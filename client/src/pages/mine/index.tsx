@@ -108,7 +108,7 @@ export default function Mine() {
         ) : null}
         {!me || me.role === 'PATIENT' ? (
           <>
-            <Cell className='mine__cell mine__cell--voucher' title='医保电子凭证授权' extra='即将上线' clickable onClick={() => void openPage(URLS.voucher)} />
+            <Cell className='mine__cell mine__cell--voucher' title='医保电子凭证' extra='授权状态' clickable onClick={() => void openPage(URLS.voucherStatus)} />
             <Cell className='mine__cell mine__cell--orders' title='我的订单' extra='即将上线' clickable onClick={() => void openPage(URLS.orders)} />
           </>
         ) : null}

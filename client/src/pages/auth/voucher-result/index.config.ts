@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '医保授权结果' });
