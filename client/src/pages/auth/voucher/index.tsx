@@ -63,6 +63,7 @@ export default function VoucherEntry() {
   function failed(e: unknown) {
     const apiError = isApiError(e) ? e : new ApiError('NETWORK_ERROR', '授权未完成，请稍后重试', 0, '');
     if (isApiError(e) && isVerdict(e)) {
+      setPhase('idle');
       void Taro.redirectTo({ url: resultUrl(target, 'failed', { code: e.code }) });
       return;
     }
