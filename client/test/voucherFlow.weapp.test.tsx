@@ -5,7 +5,8 @@
  * Taro double.
  */
 import { act, render, waitFor } from '@testing-library/react';
-import Taro, { __setRouterParams } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
+import { __setRouterParams } from './doubles/taro';
 import { clearSession, getToken, saveSession } from '../src/services/session';
 import { resetSignInRedirect } from '../src/services/request';
 import { signInWithChannel } from '../src/services/channelAuth';

@@ -3,7 +3,8 @@
  * activation guide, my authorization state, and the sign-in page's return from the APP.
  */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import Taro, { __setRouterParams } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
+import { __setRouterParams } from './doubles/taro';
 import { ACTIVATION_CHANNELS, type VoucherPatientStatus } from '@ih/contract';
 import Login from '../src/pages/auth/login/index';
 import VoucherEntry from '../src/pages/auth/voucher/index';

@@ -48,7 +48,7 @@ async function onAppPage(authorizeUrl: string, user: DemoKey, action: 'agree' | 
 async function startSignIn(browser: Browser, returnTo?: string): Promise<string> {
   const res = await browser.get(`${API_PREFIX}/auth/national-app/start`).query(returnTo ? { returnTo } : {});
   expect(res.status).toBe(302);
-  expect(res.headers['set-cookie']?.join(';')).toMatch(/ih_nhsa_login=.*HttpOnly/i);
+  expect(String(res.headers['set-cookie'])).toMatch(/ih_nhsa_login=.*HttpOnly/i);
   const url = new URL(res.headers.location as string);
   expect(url.origin).toBe(h.baseUrl);
   expect(url.searchParams.get('bizType')).toBe('04106');
@@ -177,7 +177,7 @@ describe('national APP e-voucher authorization (H5)', () => {
   async function startVoucher(s: Awaited<ReturnType<typeof signInAs>>, body: Record<string, unknown>) {
     const res = await s.browser.post(`${API_PREFIX}/voucher/national-app/start`).set(s.auth).send(body);
     expect(res.status).toBe(200);
-    expect(res.headers['set-cookie']?.join(';')).toMatch(/ih_nhsa_voucher=.*HttpOnly/i);
+    expect(String(res.headers['set-cookie'])).toMatch(/ih_nhsa_voucher=.*HttpOnly/i);
     const url = new URL(res.body.redirectUrl);
     expect(url.searchParams.get('bizType')).toBe('04107');
     expect(url.searchParams.get('redirectUrl')).toBe(`${PUBLIC_BASE_URL}${API_PREFIX}/voucher/national-app/callback`);
