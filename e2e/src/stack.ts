@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { completeDemoKeys, demoKeyEnv } from '../../mock/src/platforms';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -61,6 +62,8 @@ export async function startStack(): Promise<Stack> {
     DATA_HASH_KEY: randomBytes(32).toString('base64'),
     SESSION_SECRET: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
+    // Fresh demo keys shared by the mocks and the BFF (as `npm start` does with .data/).
+    ...demoKeyEnv(completeDemoKeys({})),
   };
   const seeded = spawnSync('npx', ['tsx', 'prisma/scripts/seed.ts'], { cwd: ROOT, env, encoding: 'utf8' });
   if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr || seeded.stdout}`);

@@ -33,7 +33,11 @@ export const DEMO_KEY_GENERATORS: Record<string, DemoKeyGenerator> = {
 export function completeDemoKeys(existing: Record<string, Record<string, string>>): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = { ...existing };
   for (const [platform, generate] of Object.entries(DEMO_KEY_GENERATORS)) {
-    if (!out[platform]) out[platform] = generate();
+    const fresh = generate();
+    const have = out[platform];
+    // A platform that gained variables since its keys were written gets a whole new set
+    // (its keys belong together: a key pair is never half replaced).
+    if (!have || Object.keys(fresh).some((k) => !(k in have))) out[platform] = fresh;
   }
   return out;
 }
