@@ -9,3 +9,4 @@ export * from './patients';
 export * from './catalog';
 export * from './eligibility';
 export * from './voucher';
+export * from './time';

@@ -30,24 +30,13 @@ import {
   type MedicalAuthResult,
   type RefundInput,
 } from './types';
+import { chinaDateTime, parseChinaDateTime } from '@ih/contract';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** "yyyy-MM-dd HH:mm:ss" in China time (Alipay's gateway reads timestamps as Beijing time). */
-export function beijingDateTime(epochMs: number = Date.now()): string {
-  const d = new Date(epochMs + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-}
-
-export function parseBeijingDateTime(value: unknown): number | null {
-  if (typeof value !== 'string') return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value);
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const t = Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
-  return beijingDateTime(t) === value ? t : null;
-}
+/** Alipay's gateway reads "yyyy-MM-dd HH:mm:ss" as Beijing time (shared helpers in @ih/contract). */
+export const beijingDateTime = chinaDateTime;
+export const parseBeijingDateTime = parseChinaDateTime;
 
 /** Base64 PKCS#8 DER of an RSA private key given as Base64 DER (PKCS#8/PKCS#1) or PEM. */
 function normalizePrivateKey(text: string): string {

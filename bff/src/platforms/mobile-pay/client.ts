@@ -20,7 +20,7 @@
  *   whose ordStas is a settled candidate (`settled: true`).
  * - Nothing here logs bodies, tokens, names or ID numbers.
  */
-import { fenToYuan, yuanToFen } from '@ih/contract';
+import { chinaDateTime, chinaStamp14, fenToYuan, yuanToFen } from '@ih/contract';
 import {
   DEFAULT_SM2_USER_ID,
   EnvelopeError,
@@ -125,20 +125,13 @@ export function mobilePayOptionsFromConfig(cfg: MobilePayConfig, timeoutMs: numb
 
 type Data = Record<string, unknown>;
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-/** China Standard Time parts of an instant. */
-function cstParts(d: Date): string {
-  const c = new Date(d.getTime() + 8 * 3600_000);
-  return `${c.getUTCFullYear()}${pad(c.getUTCMonth() + 1)}${pad(c.getUTCDate())}${pad(c.getUTCHours())}${pad(c.getUTCMinutes())}${pad(c.getUTCSeconds())}`;
-}
 /** "yyyy-MM-dd HH:mm:ss" in CST. */
 export function wireDateTime(d: Date): string {
-  const s = cstParts(d);
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)} ${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}`;
+  return chinaDateTime(d.getTime());
 }
 /** "yyyyMMddHHmmss" in CST. */
 export function wireStamp(d: Date): string {
-  return cstParts(d);
+  return chinaStamp14(d.getTime());
 }
 
 function invariant(cond: boolean, code: MobilePayInvariantError['code'], message: string): asserts cond {

@@ -29,6 +29,7 @@ import type {
   TransactionEntity,
   UserCardType,
 } from './types';
+import { chinaRfc3339 } from '@ih/contract';
 
 /** The host the library hard-codes; the injected HTTP layer swaps it for `baseUrl`. */
 export const WECHAT_PAY_HOST = 'https://api.mch.weixin.qq.com';
@@ -106,9 +107,7 @@ const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
 /** RFC 3339 in China Standard Time, as WeChat Pay wants it ("2026-11-22T10:43:39+08:00"). */
 export function rfc3339Cst(d: Date = new Date()): string {
-  const t = new Date(d.getTime() + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())}T${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}+08:00`;
+  return chinaRfc3339(d.getTime());
 }
 
 /** Operation names for errors and events: ids replaced by placeholders (no order numbers in logs). */

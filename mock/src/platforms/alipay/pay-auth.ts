@@ -5,6 +5,7 @@
  * a local stand-in mints numbers of the same shape.
  */
 import { randomInt } from 'node:crypto';
+import { chinaStamp14 } from '@ih/contract';
 
 export interface PayAuthGrant {
   payAuthNo: string;
@@ -29,11 +30,7 @@ export interface PayAuthIssuer {
   issuePayAuthNo(psnNo: string, opts: PayAuthIssueOptions): PayAuthGrant;
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-function cstStamp(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
-}
+const cstStamp = chinaStamp14;
 
 /** Stand-in: "AUTH" + division + yyyyMMddHHmmss + 7 digits; remembers what it issued. */
 export function createLocalPayAuthIssuer(admdvsOf: (psnNo: string) => string | undefined = () => '640100'): PayAuthIssuer & {
@@ -46,7 +43,7 @@ export function createLocalPayAuthIssuer(admdvsOf: (psnNo: string) => string | u
       const admdvs = admdvsOf(opts.forPsnNo ?? psnNo);
       if (!admdvs || !admdvsOf(psnNo)) throw new Error('person not insured');
       const now = Date.now();
-      const payAuthNo = `AUTH${admdvs.slice(0, 6).padEnd(6, '0')}${cstStamp(now)}${pad(randomInt(0, 10_000_000), 7)}`;
+      const payAuthNo = `AUTH${admdvs.slice(0, 6).padEnd(6, '0')}${cstStamp(now)}${String(randomInt(0, 10_000_000)).padStart(7, "0")}`;
       const expiresAt = now + (opts.ttlSeconds ?? 300) * 1000;
       issued.set(payAuthNo, { psnNo, ...(opts.forPsnNo ? { forPsnNo: opts.forPsnNo } : {}), expiresAt, family: opts.family, channel: opts.channel });
       return { payAuthNo, expiresAt };

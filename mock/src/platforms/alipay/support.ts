@@ -5,6 +5,7 @@
  */
 import type { Context } from 'koa';
 import type { FaultRegistry } from '../../faults';
+import { chinaDateTime, parseChinaDateTime } from '@ih/contract';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,19 +77,6 @@ export function isHttpUrl(value: unknown): value is string {
   }
 }
 
-/** "yyyy-MM-dd HH:mm:ss" in China Standard Time. */
-export function beijingDateTime(epochMs: number = Date.now()): string {
-  const d = new Date(epochMs + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-}
-
-/** Inverse of beijingDateTime; null when it does not parse. */
-export function parseBeijingDateTime(value: unknown): number | null {
-  if (typeof value !== 'string') return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value);
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const t = Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
-  return beijingDateTime(t) === value ? t : null;
-}
+/** "yyyy-MM-dd HH:mm:ss" in China Standard Time, and its inverse (shared helpers in @ih/contract). */
+export const beijingDateTime = chinaDateTime;
+export const parseBeijingDateTime = parseChinaDateTime;

@@ -14,7 +14,7 @@
  *   issueEcToken(psnNo).
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { fenToYuan, yuanToFen } from '@ih/contract';
+import { chinaDateTime, chinaStamp14, fenToYuan, yuanToFen } from '@ih/contract';
 import { MP_CODES, MobilePayRefusal, ORD_STAS } from './codes';
 import { type InsuredPerson, loadInsuredPersons, payAuthTtlFromDemo, readDemoJson } from './people';
 import { type CatalogClass, type Split, computeSplit, loadCatalog } from './split';
@@ -154,18 +154,8 @@ export interface MobilePayStateOptions {
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-function cst(ms: number): Date {
-  return new Date(ms + 8 * 3600_000);
-}
-export function stamp14(ms: number): string {
-  const d = cst(ms);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
-}
-export function dateTime(ms: number): string {
-  const s = stamp14(ms);
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)} ${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}`;
-}
+export const stamp14 = (ms: number): string => chinaStamp14(ms);
+export const dateTime = (ms: number): string => chinaDateTime(ms);
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(0, 10)).join('');
 
 function refuse(code: string, message: string): never {

@@ -38,6 +38,7 @@ import {
   verifyMerchantSignature,
   type PlatformIdentity,
 } from './sign';
+import { chinaStamp14 } from '@ih/contract';
 
 export { Notifier } from './notifier';
 export * from './sign';
@@ -109,11 +110,7 @@ const isStr = (v: unknown, max = 256): v is string => typeof v === 'string' && v
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 export const idDigest = (idNumber: string) => createHash('md5').update(idNumber.toUpperCase(), 'utf8').digest('hex');
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-function stamp(ms = Date.now()): string {
-  const d = new Date(ms + 8 * 3600_000);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
-}
+const stamp = chinaStamp14;
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(0, 10)).join('');
 
 // ---- state ---------------------------------------------------------------------------------------

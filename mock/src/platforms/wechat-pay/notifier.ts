@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultRegistry } from '../../faults';
 import { encryptResource, nonce as makeNonce, signMessage, strangerPrivateKey, type PlatformIdentity } from './sign';
+import { chinaRfc3339 } from '@ih/contract';
 
 export interface OutgoingNotification {
   url: string;
@@ -45,11 +46,7 @@ export interface NotifierOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function rfc3339(ms = Date.now()): string {
-  const d = new Date(ms + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}+08:00`;
-}
+export const rfc3339 = chinaRfc3339;
 
 /** Changes the amounts of a med-ins order, a transaction or a refund by delta (identities kept). */
 export function shiftAmounts(obj: Record<string, unknown>, delta: number): void {

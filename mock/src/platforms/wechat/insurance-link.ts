@@ -6,6 +6,7 @@
  * when the WeChat mocks run alone (unit tests) a small local stand-in is used.
  */
 import { randomInt } from 'node:crypto';
+import { chinaStamp14 } from '@ih/contract';
 
 export interface PayAuthGrant {
   payAuthNo: string;
@@ -77,15 +78,11 @@ export class PayAuthRefused extends Error {
   }
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-function cstStamp(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
-}
+const cstStamp = chinaStamp14;
 
 /** "AUTH" + 6-digit division + yyyyMMddHHmmss + 7 digits, like the official sample. */
 export function formatPayAuthNo(admdvs: string, now = Date.now()): string {
-  return `AUTH${admdvs.slice(0, 6).padEnd(6, '0')}${cstStamp(now)}${pad(randomInt(0, 10_000_000), 7)}`;
+  return `AUTH${admdvs.slice(0, 6).padEnd(6, '0')}${cstStamp(now)}${String(randomInt(0, 10_000_000)).padStart(7, "0")}`;
 }
 
 /** Stand-in used when no mobile-pay center mock is wired (the WeChat mocks alone). */
