@@ -17,7 +17,8 @@
  *   replaced: `request` (routed to per-test handlers, answering like the BFF), storage (one
  *   in-memory store per launch), navigation (recorded and checked against app.json like
  *   WeChat does; optionally followed), toasts/loading/navigation-bar title (recorded), and the
- *   user's decisions — `requestPayment`, `showModal`, `chooseImage`, … — which the test must
+ *   `onAppShow`/`onAppHide` listeners (fired by `mp.emitAppShow(options)` / `mp.emitAppHide()`), and the
+ *   user's decisions — `requestPayment`, `navigateToMiniProgram`, `showModal`, … — which the test must
  *   answer (`mp.answer`): they never succeed by default. `login` answers a fresh code.
  *
  * Every wx call is recorded (`mp.calls`, `mp.callsOf(name)`). Requests without a handler,
@@ -272,6 +273,9 @@ export class MiniProgram {
   private readonly pageIds = new Map<string, string>();
   /** Non-function fields of each page's options (copied onto its instances, as WeChat does). */
   private readonly pageFields = new Map<string, Options>();
+  /** wx.onAppShow / wx.onAppHide listeners the app registered (see emitAppShow / emitAppHide). */
+  private readonly appShowListeners: AnyFn[] = [];
+  private readonly appHideListeners: AnyFn[] = [];
   private readonly follow: boolean;
   private app: Options | undefined;
   private runningFile: string | undefined;
@@ -330,6 +334,30 @@ export class MiniProgram {
     const page = this.pushPage(path, query);
     await settle();
     return page;
+  }
+
+  /**
+   * The app goes to the background (e.g. after navigateToMiniProgram), as WeChat orders it: the
+   * top page's onHide, App onHide, then the wx.onAppHide listeners. Settles.
+   */
+  async emitAppHide(): Promise<void> {
+    if (this.currentPage) call(this.currentPage.instance, 'onHide');
+    this.app?.onHide?.call(this.app);
+    for (const fn of [...this.appHideListeners]) fn();
+    await settle();
+  }
+
+  /**
+   * The app comes back to the foreground with these show options, e.g. back from another
+   * mini-program: `{scene: 1038, referrerInfo: {appId, extraData}}`. As WeChat orders it: App
+   * onShow(options), the wx.onAppShow listeners (options), then the top page's onShow. Settles.
+   */
+  async emitAppShow(options: { scene?: number; path?: string; query?: Record<string, string>; referrerInfo?: { appId?: string; extraData?: unknown } } = {}): Promise<void> {
+    const show = { path: this.currentPage?.path ?? this.appJson.pages[0]!, query: {}, scene: 1001, referrerInfo: {}, ...clone(options) };
+    this.app?.onShow?.call(this.app, show);
+    for (const fn of [...this.appShowListeners]) fn(clone(show));
+    if (this.currentPage) call(this.currentPage.instance, 'onShow');
+    await settle();
   }
 
   /** Waits until the page on top of the stack is `path` (with followNavigation). */
@@ -555,10 +583,17 @@ export class MiniProgram {
       hideToast: this.asyncApi('hideToast', () => undefined),
       showLoading: this.asyncApi('showLoading', () => undefined),
       hideLoading: this.asyncApi('hideLoading', () => undefined),
+
+      // Listeners kept for emitAppShow / emitAppHide (registration order, off removes one or all).
+      onAppShow: (fn: AnyFn) => void this.appShowListeners.push(fn),
+      offAppShow: (fn?: AnyFn) => removeListener(this.appShowListeners, fn),
+      onAppHide: (fn: AnyFn) => void this.appHideListeners.push(fn),
+      offAppHide: (fn?: AnyFn) => removeListener(this.appHideListeners, fn),
     };
     for (const [name, impl] of Object.entries(own)) wx[name] = this.recorded(name, impl as AnyFn);
     // Answered by the test (`login` has a harmless default: a fresh code).
-    for (const name of ['login', 'showModal', 'requestPayment', 'requestSubscribeMessage', 'chooseImage', 'chooseMedia', 'scanCode', 'getLocation']) {
+    // navigateToMiniProgram: the user confirms leaving (answer it; the return is emitAppShow).
+    for (const name of ['login', 'navigateToMiniProgram', 'showModal', 'requestPayment', 'requestSubscribeMessage', 'chooseImage', 'chooseMedia', 'scanCode', 'getLocation']) {
       wx[name] = this.recorded(
         name,
         this.asyncApi(name, (o) => {
@@ -889,6 +924,11 @@ function deepQueryAll(root: SimNode, selector: string): SimNode[] {
 function call(instance: PageInstance, lifecycle: string, ...args: unknown[]): void {
   const fn = instance[lifecycle];
   if (typeof fn === 'function') (fn as AnyFn).apply(instance, args);
+}
+
+function removeListener(list: AnyFn[], fn?: AnyFn): void {
+  if (!fn) list.length = 0;
+  else if (list.includes(fn)) list.splice(list.indexOf(fn), 1);
 }
 
 function clone<T>(value: T): T {
