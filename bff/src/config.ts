@@ -129,6 +129,8 @@ export interface Config {
   logFormat: 'json' | 'pretty';
   bodyLimit: { json: string; form: string };
   requestTimeoutMs: number;
+  /** Background jobs (timeouts, reconciliation) run in this process (JOBS_ENABLED). */
+  jobsEnabled: boolean;
   /** Directory of the H5 build, or null when it does not exist / is disabled. */
   staticDir: string | null;
   publicBaseUrl: string;
@@ -378,6 +380,7 @@ function buildSchema(env: Env) {
     AUTH_ACCESS_TTL_SECONDS: intInRange(60, 86_400, '必须是 60–86400 之间的秒数').default(1800),
     AUTH_REFRESH_TTL_DAYS: intInRange(1, 365, '必须是 1–365 之间的天数').default(30),
     STAFF_LOGIN_MAX_FAILURES: intInRange(1, 100, '必须是 1–100 之间的整数').default(5),
+    JOBS_ENABLED: z.enum(['true', 'false', '1', '0'], { error: '只能是 true 或 false' }).default('true').transform((v) => v === 'true' || v === '1'),
     STAFF_LOCKOUT_MINUTES: intInRange(1, 1440, '必须是 1–1440 之间的分钟数').default(15),
     PATIENTS_MAX_PER_USER: intInRange(1, 100, '必须是 1–100 之间的整数').default(10),
     MOCK_BASE_URL: httpUrl('必须是 http(s):// 开头的地址').default(mockBase),
@@ -509,6 +512,7 @@ export function loadConfig(env: Env = process.env): Config {
     logFormat: (raw.LOG_FORMAT as Config['logFormat'] | undefined) ?? (nodeEnv === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
     bodyLimit: { json: raw.BODY_LIMIT_JSON as string, form: raw.BODY_LIMIT_FORM as string },
     requestTimeoutMs: raw.REQUEST_TIMEOUT_MS as number,
+    jobsEnabled: raw.JOBS_ENABLED as boolean,
     staticDir: resolveStaticDir(cleaned),
     publicBaseUrl: (raw.PUBLIC_BASE_URL as string).replace(/\/+$/, ''),
     appName: raw.APP_NAME as string,

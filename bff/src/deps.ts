@@ -2,6 +2,7 @@
 import type { createPrisma } from '@ih/db';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import type { JobScheduler } from './lib/jobs';
 
 export type Db = ReturnType<typeof createPrisma>;
 
@@ -17,4 +18,6 @@ export interface AppDeps {
   prisma: Db;
   logger: Logger;
   lifecycle?: Lifecycle;
+  /** Background jobs: domains register theirs while their router is built (see lib/jobs.ts). */
+  jobs?: JobScheduler;
 }

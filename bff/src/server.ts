@@ -52,6 +52,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       app.lifecycle.draining = true;
+      await app.jobs.stop();
       logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<'closed'>((resolve) => server.close(() => resolve('closed')));
       server.closeIdleConnections();
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const prisma = createPrisma(config.databaseUrl);
   const running = await startServer({ config, prisma, logger });
+  if (config.jobsEnabled) running.app.jobs.start();
   logger.info({ config: describeConfig(config) }, 'configuration');
   if (!config.staticDir) logger.warn('H5 build not found (STATIC_DIR): only the API is served; run `npm run build:h5`');
   process.stdout.write(`BFF listening on ${running.url} (API ${running.url}/api/v1/meta, ready ${running.url}/readyz)\n`);
