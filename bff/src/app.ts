@@ -28,14 +28,18 @@ import { voucherRouter } from './domains/voucher';
 import { catalogRouter } from './domains/catalog/routes';
 import { consultRouter } from './domains/consult/routes';
 import { Lifecycle, type AppDeps } from './deps';
+import { JobScheduler } from './lib/jobs';
 
-export type BffApp = Koa & { readonly lifecycle: Lifecycle };
+export type BffApp = Koa & { readonly lifecycle: Lifecycle; readonly jobs: JobScheduler };
 
 export function createApp(deps: AppDeps): BffApp {
   const { config, logger } = deps;
   const lifecycle = deps.lifecycle ?? new Lifecycle();
+  const jobs = deps.jobs ?? new JobScheduler(logger);
+  deps = { ...deps, lifecycle, jobs };
   const app = new Koa({ proxy: config.trustProxy }) as BffApp;
   Object.defineProperty(app, 'lifecycle', { value: lifecycle, enumerable: true });
+  Object.defineProperty(app, 'jobs', { value: jobs, enumerable: true });
   // Errors Koa itself sees (e.g. a response stream failing after headers were sent): log safely.
   app.silent = true;
   app.on('error', (err: unknown) => logger.error({ err: serializeError(err) }, 'unhandled app error'));
