@@ -9,4 +9,7 @@ export * from './patients';
 export * from './catalog';
 export * from './eligibility';
 export * from './voucher';
+export * from './order';
 export * from './time';
+export * from './files';
+export * from './consult';
