@@ -11,5 +11,6 @@ export * from './eligibility';
 export * from './voucher';
 export * from './order';
 export * from './time';
+export * from './selfService';
 export * from './files';
 export * from './consult';
