@@ -154,6 +154,8 @@ export const MaterialSpecSchema = z.object({
   required: z.boolean(),
   /** A personal promise (个人承诺书) may replace this material (seed 002, 承诺制). */
   promiseAllowed: z.boolean().default(false),
+  /** What the applicant promises when choosing 个人承诺书 (shown in full before they confirm). */
+  promiseText: z.string().optional(),
   description: z.string().optional(),
   showIf: FieldConditionSchema.optional(),
   /** Shown for online items but provided another way (e.g. the registration form is generated from the answers). */
@@ -161,6 +163,7 @@ export const MaterialSpecSchema = z.object({
   maxFiles: z.number().int().positive().default(9),
 });
 export type MaterialSpec = z.infer<typeof MaterialSpecSchema>;
+export type MaterialSpecInput = z.input<typeof MaterialSpecSchema>;
 
 export const TimeLimitSchema = z.object({
   /** As the catalog says it, e.g. "线下即时办结；线上不超过2个工作日内". */
@@ -211,6 +214,8 @@ export const SelfServiceItemSchema = z.object({
   queryPage: z.enum(QUERY_PAGES).optional(),
   /** Remote-care filing items: the kind. */
   filingKind: z.enum(REMOTE_FILING_KINDS).optional(),
+  /** Who the 就诊人 picked as the applicant must be (e.g. 新生儿参保: the newborn's father or mother). */
+  applicantLabel: z.string().default('参保人本人'),
   /** Completing this item recognizes the chosen disease (门诊慢特病 / 两病). */
   recognizesDisease: z.boolean().default(false),
   /** Order in the hall. */

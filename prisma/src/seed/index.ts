@@ -30,6 +30,7 @@ import pharmacistsData from './data/pharmacists.json';
 import diseasesData from './data/diseases.json';
 import drugsData from './data/drugs.json';
 import demoData from './data/demo.json';
+import { seedSelfService } from './selfService/seedItems';
 
 export interface SeedOptions {
   log?: (msg: string) => void;
@@ -186,6 +187,9 @@ export async function seed(prisma: PrismaClient, cipher: FieldCipher, opts: Seed
     await prisma.setting.upsert({ where: { key: s.key }, create: { key: s.key, value: s.value, description: s.description }, update: {} });
   }
 
+  // ── self-service hall (seed 002 catalog and its settings)
+  await seedSelfService(prisma, log);
+
   // ── demo patients
   if (demo) {
     // Demo rows are encrypted and hashed with the keys of the first seed; seeding again with
@@ -303,6 +307,7 @@ export async function seed(prisma: PrismaClient, cipher: FieldCipher, opts: Seed
     insuredIdentities: await prisma.insuredIdentity.count(),
     hisVisitRecords: await prisma.hisVisitRecord.count(),
     settings: await prisma.setting.count(),
+    selfServiceItems: await prisma.selfServiceItem.count(),
   };
   return { counts };
 }
