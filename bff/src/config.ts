@@ -92,7 +92,7 @@ export interface PlatformsConfig {
     maxAgeSeconds: number;
   };
   /** 医保经办机构 (self-service items: filing, refunds, recognition). */
-  insuranceAgency: { baseUrl: string; orgCode: string };
+  insuranceAgency: { baseUrl: string; orgCode: string; appId: string; appSecret?: string };
   /** Upper bound of one call to any outside platform. */
   timeoutMs: number;
 }
@@ -310,6 +310,8 @@ export const PLATFORM_VARS: readonly PlatformVar[] = [
   { env: 'NATIONAL_APP_PLATFORM_PUBLIC_KEY', platform: 'nationalApp', field: 'platformPublicKey', kind: 'secret', check: sm2KeyCheck('public'), sample: () => sm2GenerateKeyPair().publicKey, describe: '国家医保 APP 渠道平台 SM2 公钥（验签应答与支付通知）' },
   { env: 'INSURANCE_AGENCY_BASE_URL', platform: 'insuranceAgency', field: 'baseUrl', kind: 'url', mockDefault: (m) => `${m}/insurance-agency`, describe: '医保经办机构（自助经办）接口根地址' },
   { env: 'INSURANCE_AGENCY_ORG_CODE', platform: 'insuranceAgency', field: 'orgCode', kind: 'id', mockDefault: () => 'MOCK_AGENCY', describe: '经办机构编码' },
+  { env: 'INSURANCE_AGENCY_APP_ID', platform: 'insuranceAgency', field: 'appId', kind: 'id', mockDefault: () => 'mock_agency_app', describe: '经办机构接口接入方 ID（X-Agency-App-Id）' },
+  { env: 'INSURANCE_AGENCY_APP_SECRET', platform: 'insuranceAgency', field: 'appSecret', kind: 'secret', check: (v) => (/^[\x21-\x7e]{16,128}$/.test(v) ? undefined : '必须是 16–128 位可见 ASCII 字符'), sample: () => randomBytes(24).toString('base64url'), describe: '经办机构接口 HMAC 密钥（请求/应答/状态通知签名）' },
 ];
 
 // ---- helpers -------------------------------------------------------------------------------------

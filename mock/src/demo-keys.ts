@@ -13,6 +13,7 @@ import { generateMobilePayDemoKeys } from './platforms/mobile-pay/keys';
 import { generateAlipayDemoKeys } from './platforms/alipay/keys';
 import { generateNationalAppDemoKeys } from './platforms/national-app/keys';
 import { generateHisDemoKeys } from './platforms/his/keys';
+import { generateAgencyDemoKeys } from './platforms/agency/keys';
 
 export type DemoKeyGenerator = () => Record<string, string>;
 
@@ -24,6 +25,7 @@ export const DEMO_KEY_GENERATORS: Record<string, DemoKeyGenerator> = {
   alipay: generateAlipayDemoKeys,
   'national-app': generateNationalAppDemoKeys,
   his: generateHisDemoKeys,
+  'insurance-agency': generateAgencyDemoKeys,
 };
 
 /**

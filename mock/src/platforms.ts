@@ -12,6 +12,7 @@ import { alipayMockFromEnv } from './platforms/alipay';
 import type { PayAuthIssuer } from './platforms/alipay/pay-auth';
 import { nationalAppMockFromEnv } from './platforms/national-app';
 import { hisMockFromEnv } from './platforms/his';
+import { agencyMockFromEnv } from './platforms/agency';
 
 export { DEMO_KEY_GENERATORS, completeDemoKeys, demoKeyEnv };
 
@@ -36,5 +37,8 @@ export function allPlatforms(env: NodeJS.ProcessEnv = process.env): MockPlatform
   // Hospital HIS (offline visits, prices).
   const his = hisMockFromEnv(env);
   if (his) platforms.push(his);
+  // 医保经办机构 (self-service applications, person queries, filing cancellation).
+  const agency = agencyMockFromEnv(env);
+  if (agency) platforms.push(agency);
   return platforms;
 }
