@@ -103,6 +103,23 @@ export const ERROR_CATALOG = {
   ORDER_REFUND_USE_CANCEL: { status: 409, message: '问诊费的退款请在问诊页取消问诊，未接诊的问诊取消后自动退款' },
   ORDER_PRESCRIPTION_NOT_PAYABLE: { status: 409, message: '该处方尚未审核通过或已失效，暂不能支付，请联系医生' },
   ADDRESS_LIMIT_REACHED: { status: 409, message: '收货地址数量已达上限，请先删除不用的地址' },
+  // 医保自助经办 (contract/src/selfService.ts; SELF-BFF).
+  SELF_SERVICE_ITEM_NOT_FOUND: { status: 404, message: '未找到该办事事项，请返回办事大厅重新选择' },
+  /** The item is offline-only / a query / a guide: no online application. */
+  SELF_SERVICE_NOT_ONLINE: { status: 409, message: '该事项暂不能在线申请，请按页面上的办理指引准备材料，到医保经办窗口办理' },
+  SELF_SERVICE_DUPLICATE_OPEN: { status: 409, message: '该就诊人已有一笔同类申请正在办理中，请在“我的申请”中查看进度，办结后再申请' },
+  SELF_SERVICE_REQUEST_KEY_REUSED: { status: 409, message: '该提交编号已用于另一笔申请，请返回重新填写后提交' },
+  SELF_SERVICE_WITHDRAW_REFUSED: { status: 409, message: '经办机构已受理该申请，不能再撤回；如需变更，请联系参保地医保经办机构' },
+  SELF_SERVICE_NOT_SUPPLEMENTABLE: { status: 409, message: '该申请当前不需要补正材料，请刷新查看最新进度' },
+  SELF_SERVICE_READ_ONLY: { status: 403, message: '该申请由其他账号提交，您只能查看进度，如需操作请联系提交人' },
+  SELF_SERVICE_FILING_ACTIVE: { status: 409, message: '您已有有效的异地就医备案，同一时间只能备案一个就医地；如需更换，请先取消原备案' },
+  SELF_SERVICE_FILING_LOCKED: { status: 409, message: '长期异地就医备案生效未满规定期限，备案原因未变化的不能变更或取消，请到期后再办理，或咨询参保地医保经办机构' },
+  SELF_SERVICE_FILING_NOT_ACTIVE: { status: 409, message: '该备案已取消或已过期，无需再取消' },
+  SELF_SERVICE_ALREADY_RECOGNIZED: { status: 409, message: '该就诊人的此病种已认定，无需重复申请，可直接在线复诊' },
+  /** The agency does not know the person as insured (queries, certificate). */
+  SELF_SERVICE_NOT_INSURED: { status: 409, message: '未查询到有效的参保信息，请核对就诊人信息，或到参保地医保经办机构咨询' },
+  AGENCY_UNAVAILABLE: { status: 502, message: '医保经办系统暂时无法连接，请稍后重试' },
+  AGENCY_TIMEOUT: { status: 504, message: '医保经办系统响应超时，请稍后查看办理进度，请勿重复提交' },
   // 5xx: our side or an outside platform failed; the user may retry later.
   INTERNAL: { status: 500, message: '系统繁忙，请稍后重试' },
   DB_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },
