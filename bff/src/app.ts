@@ -27,6 +27,8 @@ import { patientsRouter } from './domains/patients/routes';
 import { voucherRouter } from './domains/voucher';
 import { catalogRouter } from './domains/catalog/routes';
 import { consultRouter } from './domains/consult/routes';
+import { filesRouter } from './domains/files';
+import { selfServiceRouter } from './domains/selfService';
 import { Lifecycle, type AppDeps } from './deps';
 import { JobScheduler } from './lib/jobs';
 
@@ -77,6 +79,8 @@ export function createApp(deps: AppDeps): BffApp {
   mountRouter(app, patientsRouter(deps));
   mountRouter(app, voucherRouter(deps));
   mountRouter(app, catalogRouter(deps));
+  mountRouter(app, filesRouter(deps));
   mountRouter(app, consultRouter(deps));
+  mountRouter(app, selfServiceRouter(deps));
   return app;
 }
