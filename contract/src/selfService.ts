@@ -96,8 +96,8 @@ export type FieldCondition = z.infer<typeof FieldConditionSchema>;
 
 /** A date bound relative to today (China) or to another date field of the form. */
 export const DateBoundSchema = z.union([
-  z.object({ offsetDays: z.number().int() }),
-  z.object({ field: z.string(), offsetDays: z.number().int().default(0), offsetMonths: z.number().int().default(0) }),
+  z.strictObject({ field: z.string(), offsetDays: z.number().int().default(0), offsetMonths: z.number().int().default(0) }),
+  z.strictObject({ offsetDays: z.number().int() }),
 ]);
 export type DateBound = z.infer<typeof DateBoundSchema>;
 
@@ -286,11 +286,20 @@ export function progressSteps(steps: readonly string[], status: ApplicationStatu
   const names = steps.map(stepName);
   if (status === 'COMPLETED') return names.map((name) => ({ name, state: 'done' as const }));
   const findIdx = (n: string | undefined | null) => (n ? names.indexOf(stepName(n)) : -1);
-  let idx = findIdx(atStep ?? undefined);
-  if (idx < 0) idx = findIdx(STATUS_STEP[status]);
-  // Steps like 审核 may be missing (申请—受理—办结): the next existing step after 受理.
-  if (idx < 0) idx = Math.min(names.length - 1, Math.max(1, findIdx('受理') + (status === 'SUBMITTED' ? 0 : 1)));
-  if (status === 'ACCEPTED' && idx === findIdx('受理')) idx = Math.min(names.length - 1, idx + 1);
+  const accept = Math.max(1, findIdx('受理'));
+  let idx: number;
+  if (status === 'REJECTED' || status === 'WITHDRAWN' || status === 'SUPPLEMENT_REQUIRED') {
+    // Where it stopped, as the agency reported it (never before 受理).
+    idx = Math.max(accept, findIdx(atStep));
+  } else if (status === 'SUBMITTED') {
+    idx = accept;
+  } else if (status === 'ACCEPTED') {
+    idx = accept + 1;
+  } else {
+    idx = findIdx(STATUS_STEP[status]);
+    if (idx < 0) idx = accept + 1; // e.g. 复核 reported for an item without it
+  }
+  idx = Math.min(idx, names.length - 1);
   const here: StepState = status === 'SUPPLEMENT_REQUIRED' ? 'attention' : status === 'REJECTED' || status === 'WITHDRAWN' ? 'failed' : 'current';
   return names.map((name, i) => ({ name, state: i < idx ? 'done' : i === idx ? here : 'todo' }));
 }

@@ -232,7 +232,7 @@ export function createAgencyMock(opts: AgencyMockOptions): AgencyMock {
       if (ooo) {
         await new Promise<void>((r) => {
           held.push(r);
-          setTimeout(r, Number(ooo.params.holdMs ?? 2000));
+          setTimeout(r, Number(ooo.params.holdMs ?? 2000)).unref?.();
         });
       } else {
         const release = held;
