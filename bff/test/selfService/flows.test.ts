@@ -10,6 +10,7 @@
 import { createHmac, createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { ApplicationDetailSchema, ApplicationSubmitResponseSchema, NotificationListResponseSchema, addMonthsYmd } from '@ih/contract';
+import { hasRecognizedDisease, recognizedDiseases } from '../../src/domains/selfService';
 import { advance, agencyNo, api, day, key, settle, startHarness, upload, userWith, type Harness, type PatientUser } from './harness';
 
 let h: Harness;
@@ -165,6 +166,10 @@ describe('complete', () => {
     const rec = await h.t.prisma.recognizedDisease.findUniqueOrThrow({ where: { idNumberHash_diseaseCode: { idNumberHash: hash, diseaseCode: 'I10.x00' } } });
     expect(rec).toMatchObject({ kind: 'TWO_DISEASES', applicationId: app.id, revokedAt: null });
     expect(rec.validUntil).not.toBeNull();
+    expect(await recognizedDiseases(h.t.prisma, hash)).toEqual([expect.objectContaining({ diseaseCode: 'I10.x00', diseaseName: '高血压', kind: 'TWO_DISEASES' })]);
+    expect(await hasRecognizedDisease(h.t.prisma, hash, 'i10.X00')).toBe(true);
+    expect(await hasRecognizedDisease(h.t.prisma, hash, 'E11.900')).toBe(false);
+    expect(await hasRecognizedDisease(h.t.prisma, hash, 'I10.x00', new Date(Date.now() + 3 * 365 * 86_400_000))).toBe(false); // expired
     const again = await call.post('/self-service/applications', owner, { ...body, requestKey: key(), materials: [{ code: 'm3', fileIds: [await upload(h, owner.userId)] }] });
     expect(again.body.code).toBe('SELF_SERVICE_ALREADY_RECOGNIZED');
   });
