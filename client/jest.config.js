@@ -17,6 +17,7 @@ const unit = {
     // What Taro's multi-platform resolution does at build time; tests run the H5 flavour.
     '^(\\.\\./)+platform$': '<rootDir>/src/platform/index.h5.ts',
     '^(\\.\\./)+platform/identity$': '<rootDir>/src/platform/identity.h5.ts',
+    '^(\\.\\./)+platform/pay$': '<rootDir>/src/platform/pay.h5.ts',
     '\\.(css|scss)$': '<rootDir>/test/doubles/style.ts',
     '\\.(png|jpe?g|gif|svg)$': '<rootDir>/test/doubles/file.ts',
   },

@@ -4,7 +4,6 @@ import { ROADMAP, type RoadmapKey } from '../src/content/roadmap';
 import Consult from '../src/pages/consult/index';
 import Mine from '../src/pages/mine/index';
 import Orders from '../src/pages/orders/index';
-import Cashier from '../src/pages/cashier/index';
 import SelfService from '../src/packageSelfService/pages/index/index';
 import Doctor from '../src/packageDoctor/pages/index/index';
 
@@ -17,11 +16,13 @@ describe('tab pages', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packageConsult/pages/revisit/index' });
   });
 
-  it('订单 shows the empty state and what is coming', () => {
+  it('订单 asks to sign in when nobody is signed in (nothing asked of the BFF)', () => {
     const { container } = render(<Orders />);
-    expect(screen.getByText('暂无订单')).toBeTruthy();
-    expect(container.querySelector('.coming-soon--orders')).not.toBeNull();
-    expect(screen.getByText('即将上线')).toBeTruthy();
+    expect(screen.getByText('请先登录')).toBeTruthy();
+    expect(container.querySelector('.orders--signed-out')).not.toBeNull();
+    expect(Taro.request).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByText('去登录'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/login/index' });
   });
 
   it('我的 is honest that nobody is signed in and leads to both sign-ins', async () => {
@@ -42,7 +43,6 @@ describe('tab pages', () => {
 
 describe('coming-soon landing pages', () => {
   const cases: [string, () => JSX.Element, RoadmapKey][] = [
-    ['cashier', Cashier, 'cashier'],
     ['selfService', SelfService, 'selfService'],
     ['doctorWorkspace', Doctor, 'doctorWorkspace'],
   ];

@@ -1,3 +1,1 @@
-import { ROADMAP } from '../../content/roadmap';
-
-export default definePageConfig({ navigationBarTitleText: ROADMAP.cashier.title });
+export default definePageConfig({ navigationBarTitleText: '收银台' });
