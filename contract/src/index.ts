@@ -14,3 +14,4 @@ export * from './time';
 export * from './selfService';
 export * from './files';
 export * from './consult';
+export * from './prescription';

@@ -1,0 +1,2 @@
+export * from './types';
+export { LocalSigner, createLocalKey, rotateLocalKey, signerKeyAad } from './local';
