@@ -29,6 +29,7 @@ import { catalogRouter } from './domains/catalog/routes';
 import { consultRouter } from './domains/consult/routes';
 import { filesRouter } from './domains/files';
 import { selfServiceRouter } from './domains/selfService';
+import { orderRouters } from './domains/order';
 import { Lifecycle, type AppDeps } from './deps';
 import { JobScheduler } from './lib/jobs';
 
@@ -82,5 +83,9 @@ export function createApp(deps: AppDeps): BffApp {
   mountRouter(app, filesRouter(deps));
   mountRouter(app, consultRouter(deps));
   mountRouter(app, selfServiceRouter(deps));
+  // Orders, cashier, payments, refunds, addresses; the platforms' callbacks (no session) under /api/v1/callbacks.
+  const orders = orderRouters(deps);
+  mountRouter(app, orders.callbacks);
+  mountRouter(app, orders.api);
   return app;
 }

@@ -3,91 +3,63 @@
  *
  *   createConsultationOrder(db, {consultationId})            CONSULT-BFF, when a consultation is created
  *   createPrescriptionOrder(db, {prescriptionId, userId, fulfilment, addressId?})   the confirm page
- *   refundConsultationFee(db, {consultationId, reason, actor}) CONSULT-BFF: paid → refund; unpaid → close
- *   revokePrescriptionOrders(db, {prescriptionId, reason})   RX-BFF: a new version of an approved prescription
+ *   refundConsultationFee(db, {consultationId, reason, actor}) CONSULT-BFF: paid → refund; unpaid → close (both sides)
+ *   revokePrescriptionOrders(db, {prescriptionId, reason})   RX-BFF: a new version of an approved prescription:
+ *                                                            6401 for uploaded-but-unpaid orders, close created ones
  *
- * Amounts are taken from the server's own records (doctor's fee, prescription items), never from
- * the caller. Every order state change goes through the state machine (stateMachine.ts).
+ * Amounts are taken from the server's own records (the consultation's fee copied from the doctor's
+ * catalog entry, the prescription's items), never from the caller. Every order state change goes
+ * through the state machine (stateMachine.ts). `db` may be a transaction client only for
+ * createConsultationOrder (the others talk to outside platforms and must not hold a transaction).
  */
-import { randomInt } from 'node:crypto';
-import { chinaStamp14 } from '@ih/contract';
+import type { Fulfilment } from '@ih/contract';
+import type { Prisma } from '@ih/db';
 import type { Db } from '../../deps';
-import { AppError } from '../../lib/errors';
+import { orderContextFor } from './context';
+import * as orders from './orders';
 
-export interface CreatedOrderRef {
-  orderId: string;
-  orderNo: string;
+export type { CreatedOrderRef } from './orders';
+export { newOrderNo } from './ids';
+
+export async function createConsultationOrder(db: Db | Prisma.TransactionClient, args: { consultationId: string }): Promise<orders.CreatedOrderRef> {
+  return orders.createConsultationOrder(db, args.consultationId);
 }
 
-/** Order number: "IH" + China time yyyyMMddHHmmss + 6 random digits (22 characters). */
-export function newOrderNo(now: Date = new Date()): string {
-  return `IH${chinaStamp14(now.getTime())}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+export async function createPrescriptionOrder(db: Db, args: { prescriptionId: string; userId: string; fulfilment: Fulfilment; addressId?: string | null }): Promise<orders.CreatedOrderRef> {
+  return orders.createPrescriptionOrder(db, args);
 }
 
-/**
- * The consultation's order (one per consultation; calling again returns the same order). Amount =
- * the doctor's catalog fee at the time the consultation was created (consultation.feeFen), which
- * CONSULT-BFF copies from the catalog server-side.
- */
-export async function createConsultationOrder(db: Db, args: { consultationId: string }): Promise<CreatedOrderRef> {
-  const c = await db.consultation.findUnique({
-    where: { id: args.consultationId },
-    select: { id: true, userId: true, patientId: true, hospitalId: true, feeFen: true, insured: true, status: true, doctor: { select: { consultationFeeFen: true } } },
-  });
-  if (!c) throw new AppError('NOT_FOUND', { message: '问诊不存在' });
-  const existing = await db.order.findFirst({ where: { consultationId: c.id, kind: 'CONSULTATION' }, orderBy: { createdAt: 'desc' }, select: { id: true, orderNo: true } });
-  if (existing) return { orderId: existing.id, orderNo: existing.orderNo };
-  const fee = c.feeFen > 0 ? c.feeFen : c.doctor.consultationFeeFen;
-  const order = await db.order.create({
-    data: {
-      orderNo: newOrderNo(),
-      kind: 'CONSULTATION',
-      userId: c.userId,
-      patientId: c.patientId,
-      hospitalId: c.hospitalId,
-      consultationId: c.id,
-      totalFen: fee,
-      payMode: c.insured ? 'INSURANCE' : 'SELF_PAY',
-    },
-    select: { id: true, orderNo: true },
-  });
-  return { orderId: order.id, orderNo: order.orderNo };
+export type ApiActor = { userId?: string | null; role?: string | null } | 'SYSTEM';
+
+function actorString(a: ApiActor): string {
+  if (a === 'SYSTEM' || !a.userId) return 'system';
+  return `${a.role === 'PATIENT' ? 'user' : 'staff'}:${a.userId}`;
 }
 
-/** The prescription's order for the patient's confirm page (minimal: deepened with fulfilment and addresses). */
-export async function createPrescriptionOrder(
-  db: Db,
-  args: { prescriptionId: string; userId: string; fulfilment: 'PICKUP' | 'DELIVERY'; addressId?: string | null },
-): Promise<CreatedOrderRef> {
-  const rx = await db.prescription.findFirst({
-    where: { id: args.prescriptionId, patient: { ownerUserId: args.userId } },
-    select: { id: true, status: true, patientId: true, hospitalId: true, totalFen: true },
-  });
-  if (!rx) throw new AppError('NOT_FOUND', { message: '处方不存在' });
-  if (rx.status !== 'APPROVED') throw new AppError('ORDER_PRESCRIPTION_NOT_PAYABLE');
-  const order = await db.order.create({
-    data: { orderNo: newOrderNo(), kind: 'PRESCRIPTION', userId: args.userId, patientId: rx.patientId, hospitalId: rx.hospitalId, prescriptionId: rx.id, totalFen: rx.totalFen },
-    select: { id: true, orderNo: true },
-  });
-  return { orderId: order.id, orderNo: order.orderNo };
-}
-
-/** Paid → refund of the unused fee; unpaid → the order is closed instead. */
+/** Paid → refund of the unused fee (whole); unpaid → the order is closed on both sides instead. */
 export async function refundConsultationFee(
   db: Db,
-  args: { consultationId: string; reason: string; actor: { userId?: string | null; role?: string | null } | 'SYSTEM' },
-): Promise<{ orderId: string | null; outcome: 'closed' | 'refund_started' | 'nothing_to_do' }> {
-  const order = await db.order.findFirst({ where: { consultationId: args.consultationId, kind: 'CONSULTATION' }, orderBy: { createdAt: 'desc' }, select: { id: true, state: true } });
+  args: { consultationId: string; reason: string; actor: ApiActor },
+): Promise<{ orderId: string | null; outcome: 'closed' | 'refund_started' | 'nothing_to_do' | 'pending' }> {
+  const ctx = orderContextFor(db);
+  const order = await db.order.findFirst({ where: { consultationId: args.consultationId, kind: 'CONSULTATION' }, orderBy: { createdAt: 'desc' }, select: { id: true } });
   if (!order) return { orderId: null, outcome: 'nothing_to_do' };
-  if (order.state === 'CREATED') {
-    const n = await db.order.updateMany({ where: { id: order.id, state: 'CREATED' }, data: { state: 'CANCELLED', cancelledAt: new Date(), failureReason: args.reason.slice(0, 255) } });
-    return { orderId: order.id, outcome: n.count === 1 ? 'closed' : 'nothing_to_do' };
-  }
-  return { orderId: order.id, outcome: 'nothing_to_do' };
+  const actor = actorString(args.actor);
+  const requester = args.actor !== 'SYSTEM' && args.actor.userId ? ({ kind: 'consult', userId: args.actor.userId } as const) : ({ kind: 'consult' } as const);
+  const outcome = await orders.refundOrClose(ctx, order.id, args.reason, actor, requester);
+  return { orderId: order.id, outcome };
 }
 
-/** Revokes (6401) uploaded-but-unpaid orders of the prescription and closes created ones. */
-export async function revokePrescriptionOrders(db: Db, args: { prescriptionId: string; reason: string }): Promise<{ revoked: number; closed: number }> {
-  const n = await db.order.updateMany({ where: { prescriptionId: args.prescriptionId, state: 'CREATED' }, data: { state: 'CANCELLED', cancelledAt: new Date(), failureReason: args.reason.slice(0, 255) } });
-  return { revoked: 0, closed: n.count };
+/** Revokes (6401) uploaded-but-unpaid orders of the prescription and closes created ones. Paid ones are left alone. */
+export async function revokePrescriptionOrders(db: Db, args: { prescriptionId: string; reason: string }): Promise<{ revoked: number; closed: number; pending: number }> {
+  const ctx = orderContextFor(db);
+  const list = await db.order.findMany({ where: { prescriptionId: args.prescriptionId, state: { in: ['CREATED', 'UPLOADED', 'PRE_SETTLED', 'PAYING', 'PAY_FAILED'] } }, select: { id: true } });
+  const out = { revoked: 0, closed: 0, pending: 0 };
+  for (const { id } of list) {
+    const r = await orders.endUnpaidOrder(ctx, id, 'revoke', args.reason, 'rx');
+    if (r === 'revoked') out.revoked += 1;
+    else if (r === 'closed') out.closed += 1;
+    else if (r === 'pending' || r === 'paid') out.pending += 1;
+  }
+  return out;
 }

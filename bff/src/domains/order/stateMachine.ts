@@ -53,7 +53,7 @@ export const TRANSITIONS = {
 export type TransitionName = keyof typeof TRANSITIONS;
 
 /** Fields a transition may set besides the state (never `state` or `version`). */
-export type TransitionData = Omit<Prisma.OrderUpdateManyMutationInput, 'state' | 'version'>;
+export type TransitionData = Omit<Prisma.OrderUncheckedUpdateManyInput, 'id' | 'state' | 'version'>;
 
 export interface TransitionOptions {
   /** `user:<id>`, `staff:<id>`, `system`, `notify:<source>`, `reconcile:<instance>`. */
@@ -124,6 +124,9 @@ export async function transition(tx: Tx, order: { id: string; state: OrderState 
   return { ok: true };
 }
 
+/** Non-state events (the `transition` column of their order_events rows). */
+export type OrderEventName = 'FLAGGED' | 'UNFLAGGED' | 'HI_CONFIRMED' | 'CASH_CONFIRMED' | 'DISPATCHED' | 'FULFILMENT_CHOSEN' | 'PAY_MODE_CHOSEN' | 'PAYMENT_STARTED' | 'NOTE';
+
 /**
  * A change that is not a state change (flag, part confirmed, dispatched, fulfilment chosen):
  * guarded by the state the caller read (and an optional extra condition), logged as an event
@@ -132,7 +135,7 @@ export async function transition(tx: Tx, order: { id: string; state: OrderState 
 export async function recordEvent(
   tx: Tx,
   order: { id: string; state: OrderState },
-  event: 'FLAGGED' | 'UNFLAGGED' | 'HI_CONFIRMED' | 'CASH_CONFIRMED' | 'DISPATCHED' | 'FULFILMENT_CHOSEN' | 'PAYMENT_STARTED' | 'NOTE',
+  event: OrderEventName,
   opts: TransitionOptions & { where?: Prisma.OrderWhereInput },
 ): Promise<boolean> {
   const moved = await tx.order.updateMany({

@@ -303,6 +303,7 @@ export class AlipayClient {
             buyer_id: input.buyerId,
             product_code: 'JSAPI_PAY',
             ...(input.timeoutExpress ? { timeout_express: input.timeoutExpress } : {}),
+            ...(input.medical ? { extend_params: { med_pay_ord_id: input.medical.payOrdId, med_org_ord: input.medical.medOrgOrd } } : {}),
           },
         },
         { idempotent: false, write: true },

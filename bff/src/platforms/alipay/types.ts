@@ -69,6 +69,12 @@ export interface CreateTradeInput {
   notifyUrl: string;
   /** e.g. "30m" (trade closes unpaid after that). */
   timeoutExpress?: string;
+  /**
+   * The insurance part of a mixed order (INF: sent as extend_params.med_pay_ord_id /
+   * med_org_ord; Alipay settles the center's pay order when the user pays). Confirm the field
+   * names with Alipay's medical team before going live.
+   */
+  medical?: { payOrdId: string; medOrgOrd: string };
 }
 
 export interface AlipayTrade {

@@ -149,8 +149,8 @@ export class NationalAppClient {
   // ── cashier ─────────────────────────────────────────────────────────────────────────────────
   /** The APP cashier page for the cash share; the link is signed (SM2) and expires (maxAge on the APP side). */
   buildCashierUrl(input: CashierOrderInput, now: number = Date.now()): string {
-    if (!Number.isSafeInteger(input.totalFen) || input.totalFen <= 0) throw new RangeError('totalFen must be a positive integer');
-    const fields = {
+    if (!Number.isSafeInteger(input.totalFen) || input.totalFen < 0 || (input.totalFen === 0 && !input.payOrdId)) throw new RangeError('totalFen must be a positive integer (0 only with payOrdId)');
+    const fields: { appId: string; timestamp: string } & Record<string, string> = {
       appId: this.cfg.orgAppId,
       outTradeNo: input.outTradeNo,
       totalAmount: fenToYuan(input.totalFen),
@@ -159,6 +159,7 @@ export class NationalAppClient {
       returnUrl: input.returnUrl,
       timestamp: String(now),
       nonceStr: randomBytes(8).toString('hex'),
+      ...(input.payOrdId ? { payOrdId: input.payOrdId } : {}),
     };
     const signData = sm2SignBase64(buildSignString(fields, this.cfg.appSecret), this.cfg.orgPrivateKey, { userId: this.cfg.sm2UserId ?? this.cfg.appSecret });
     const u = new URL(`${this.base}${PATHS.cashier}`);

@@ -64,6 +64,11 @@ export interface CashierOrderInput {
   subject: string;
   notifyUrl: string;
   returnUrl: string;
+  /**
+   * The insurance part (INF): the center's pay order the APP cashier settles together with the
+   * cash (the APP is the center's own channel). With it the cash may be 0.00 (insurance only).
+   */
+  payOrdId?: string;
 }
 
 export interface CashierOrderInfo {
