@@ -30,6 +30,7 @@ import { consultRouter } from './domains/consult/routes';
 import { filesRouter } from './domains/files';
 import { selfServiceRouter } from './domains/selfService';
 import { orderRouters } from './domains/order';
+import { prescriptionRouter } from './domains/prescription';
 import { Lifecycle, type AppDeps } from './deps';
 import { JobScheduler } from './lib/jobs';
 
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): BffApp {
   mountRouter(app, filesRouter(deps));
   mountRouter(app, consultRouter(deps));
   mountRouter(app, selfServiceRouter(deps));
+  mountRouter(app, prescriptionRouter(deps));
   // Orders, cashier, payments, refunds, addresses; the platforms' callbacks (no session) under /api/v1/callbacks.
   const orders = orderRouters(deps);
   mountRouter(app, orders.callbacks);
