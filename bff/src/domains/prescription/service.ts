@@ -891,7 +891,16 @@ export class PrescriptionService {
   async patientDetail(who: Who, id: string): Promise<PatientPrescription> {
     const row = await this.loadView(this.prisma, id);
     if (!row || row.consultation.userId !== who.user.id || !patientMaySee(row)) throw notFoundRx();
-    return patientView(row, this.now());
+    const view = patientView(row, this.now());
+    if (view.payable) {
+      // "去支付" only for a prescription whose rows still match both signatures.
+      const v = await verifyPrescription(this.prisma, id);
+      if (!v?.valid) {
+        this.logger.warn({ prescriptionId: id }, 'approved prescription fails signature verification: not payable');
+        view.payable = false;
+      }
+    }
+    return view;
   }
 
   async verification(who: Who, id: string): Promise<PrescriptionVerification> {
