@@ -29,7 +29,15 @@ export function allPlatforms(env: NodeJS.ProcessEnv = process.env): MockPlatform
   platforms.push(...wechatFamily(env, mobilePay ? insuranceCenterLink(mobilePay.state) : undefined).platforms);
   // Alipay (gateway + insurance authorization + trades) and the national insurance APP (auth page,
   // code exchange, cashier): their pay_auth_no come from the mobile-pay center mock when mounted.
-  const payAuth: PayAuthIssuer | undefined = mobilePay ? { issuePayAuthNo: (psnNo, o) => mobilePay.state.issuePayAuthNo(psnNo, o) } : undefined;
+  const centerLink = mobilePay ? insuranceCenterLink(mobilePay.state) : undefined;
+  const payAuth: PayAuthIssuer | undefined = mobilePay
+    ? {
+        issuePayAuthNo: (psnNo, o) => mobilePay.state.issuePayAuthNo(psnNo, o),
+        // The user confirming an insurance order in the Alipay / national APP cashier (INF).
+        settlePayOrder: (payOrdId) => centerLink!.settlePayOrder?.(payOrdId),
+        getPayOrder: (payOrdId) => centerLink!.getPayOrder?.(payOrdId),
+      }
+    : undefined;
   const alipay = alipayMockFromEnv(env, payAuth);
   if (alipay) platforms.push(alipay);
   const nationalApp = nationalAppMockFromEnv(env, payAuth);

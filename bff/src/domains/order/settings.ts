@@ -8,9 +8,9 @@ import { settingInt } from '../../lib/settings';
 
 export const ORDER_SETTINGS = {
   /** An unpaid order closes (both sides) after this many minutes. */
-  expireMinutes: { key: 'order_expire_minutes', fallback: 30, min: 1, max: 24 * 60 },
+  expireMinutes: { key: 'unpaid_order_timeout_minutes', fallback: 30, min: 1, max: 24 * 60 },
   /** Delivery fee of a prescription (cash only, never insurance). */
-  deliveryFeeFen: { key: 'order_delivery_fee_fen', fallback: 1000, min: 0, max: 100_000 },
+  deliveryFeeFen: { key: 'delivery_fee_fen', fallback: 800, min: 0, max: 100_000 },
   /** How often a BFF instance runs the reconciliation job. */
   reconcileIntervalSeconds: { key: 'order_reconcile_interval_seconds', fallback: 30, min: 1, max: 3600 },
   /** An order still paying / refunding after this long is asked about by the job. */

@@ -89,6 +89,8 @@ export interface Trade {
   refunds: { outRequestNo: string; amountFen: number; at: number; reason?: string }[];
   refundedFen: number;
   fingerprint: string;
+  /** INF: the center's pay order settled when the user pays (extend_params.med_pay_ord_id). */
+  medPayOrdId?: string;
 }
 
 export interface AlipayMock extends MockPlatform {
@@ -279,6 +281,12 @@ export function createAlipayMock(opts: AlipayMockOptions): AlipayMock {
     if (!t) throw new Error('交易不存在');
     refreshExpiry(t);
     if (t.status !== 'WAIT_BUYER_PAY') throw new Error(`交易状态不允许支付：${t.status}`);
+    if (t.medPayOrdId) {
+      // The insurance part first: the center settles (and sends its 6302); a refusal pays nothing.
+      payAuth.settlePayOrder?.(t.medPayOrdId);
+      const po = payAuth.getPayOrder?.(t.medPayOrdId);
+      if (po && !['3', '4', '5', '6'].includes(po.ordStas)) throw new Error('医保结算未成功，本次未扣费');
+    }
     t.status = 'TRADE_SUCCESS';
     t.paidAt = Date.now();
     sendTradeNotify(t, 'pay');
@@ -436,6 +444,8 @@ export function createAlipayMock(opts: AlipayMockOptions): AlipayMock {
         tradeNo: newTradeNo(now), outTradeNo, totalFen, subject, buyerId, status: 'WAIT_BUYER_PAY',
         notifyUrl: isHttpUrl(p.notify_url) ? p.notify_url : undefined, createdAt: now, expiresAt, refunds: [], refundedFen: 0, fingerprint,
       };
+      const ext = biz.extend_params as Record<string, unknown> | undefined;
+      if (ext && typeof ext.med_pay_ord_id === 'string' && ext.med_pay_ord_id) t.medPayOrdId = ext.med_pay_ord_id;
       trades.set(outTradeNo, t);
       tradesByNo.set(t.tradeNo, t);
       return { inner: { ...SUCCESS, out_trade_no: t.outTradeNo, trade_no: t.tradeNo } };

@@ -28,6 +28,14 @@ export interface PayAuthIssueOptions {
 export interface PayAuthIssuer {
   /** Throws when the center refuses (unknown person, voucher not activated …). */
   issuePayAuthNo(psnNo: string, opts: PayAuthIssueOptions): PayAuthGrant;
+  /**
+   * The user confirmed an insurance order in the channel's cashier (INF: Alipay trade with
+   * extend_params.med_pay_ord_id, the national APP cashier with payOrdId): the center settles the
+   * pay order (and sends its 6302). Absent without a center mock.
+   */
+  settlePayOrder?(payOrdId: string): void;
+  /** The center's view of a pay order (amounts in fen, ordStas). */
+  getPayOrder?(payOrdId: string): { ordStas: string; fundPay: number; psnAcctPay: number; ownPayAmt: number; feeSumamt: number } | undefined;
 }
 
 const cstStamp = chinaStamp14;

@@ -92,6 +92,8 @@ export interface CashierOrder {
   paidAt?: number;
   refunds: { outRefundNo: string; amountFen: number; at: number }[];
   refundedFen: number;
+  /** The center's pay order settled together with the cash (INF). */
+  payOrdId?: string;
 }
 
 export interface NationalAppMock extends MockPlatform {
@@ -273,7 +275,7 @@ export function createNationalAppMock(opts: NationalAppMockOptions): NationalApp
   }
 
   // ── cashier ─────────────────────────────────────────────────────────────────────────────────
-  function verifyCashierLink(q: Record<string, unknown>): Record<(typeof CASHIER_FIELDS)[number], string> | string {
+  function verifyCashierLink(q: Record<string, unknown>): (Record<(typeof CASHIER_FIELDS)[number], string> & { payOrdId?: string }) | string {
     const fields = {} as Record<(typeof CASHIER_FIELDS)[number], string>;
     for (const k of CASHIER_FIELDS) {
       const v = q[k];
@@ -281,20 +283,24 @@ export function createNationalAppMock(opts: NationalAppMockOptions): NationalApp
       fields[k] = v;
     }
     if (fields.appId !== opts.orgAppId) return '支付链接不属于本机构';
+    // INF: an insurance order names the center's pay order; it is signed with the other fields.
+    const payOrdId = typeof q.payOrdId === 'string' && q.payOrdId !== '' ? q.payOrdId : undefined;
     const signData = typeof q.signData === 'string' ? q.signData : '';
-    const signString = buildSignString(fields, opts.appSecret);
+    const signString = buildSignString(payOrdId ? { ...fields, payOrdId } : fields, opts.appSecret);
     if (!signData || !sm2Verify(signString, signData, opts.orgPublicKey, { userId: opts.sm2UserId ?? opts.appSecret })) return '支付链接签名无效';
     const ts = Number(fields.timestamp);
     if (!/^\d{13}$/.test(fields.timestamp) || Math.abs(Date.now() - ts) > maxAge) return '支付链接已过期，请返回重新发起支付';
-    if (!/^\d{1,9}\.\d{2}$/.test(fields.totalAmount) || yuanToFen(fields.totalAmount) <= 0) return '支付金额不正确';
+    if (!/^\d{1,9}\.\d{2}$/.test(fields.totalAmount) || yuanToFen(fields.totalAmount) < (payOrdId ? 0 : 1)) return '支付金额不正确';
     if (!isHttpUrl(fields.notifyUrl) || !isHttpUrl(fields.returnUrl)) return '回调地址不正确';
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(fields.outTradeNo)) return '订单号不正确';
-    return fields;
+    return payOrdId ? { ...fields, payOrdId } : fields;
   }
 
   function cashierPage(o: CashierOrder, token: string, error?: string): string {
     let body = `<div class="bar">国家医保服务平台 · 收银台</div>`;
     body += `<div class="card"><div class="muted">${escapeHtml(o.subject)}</div><div class="amount">¥${escapeHtml(fenToYuan(o.totalFen))}</div><div class="muted" style="text-align:center">个人现金支付部分</div></div>`;
+    const po = o.payOrdId ? payAuth.getPayOrder?.(o.payOrdId) : undefined;
+    if (po) body += `<div class="card"><div class="row"><span class="muted">医保基金支付</span><span>¥${escapeHtml(fenToYuan(po.fundPay))}</span></div><div class="row"><span class="muted">个人账户支付</span><span>¥${escapeHtml(fenToYuan(po.psnAcctPay))}</span></div></div>`;
     body += `<div class="card"><div class="row"><span class="muted">订单号</span><span>${escapeHtml(o.outTradeNo)}</span></div></div>`;
     if (error) body += `<div class="card warn">${escapeHtml(error)}</div>`;
     if (o.status !== 'WAIT_PAY') {
@@ -336,9 +342,15 @@ export function createNationalAppMock(opts: NationalAppMockOptions): NationalApp
     const o = orders.get(outTradeNo);
     if (!o) throw new Error('订单不存在');
     if (o.status !== 'WAIT_PAY') throw new Error(`订单状态不允许支付：${o.status}`);
+    if (o.payOrdId) {
+      // The insurance part first: the center settles (and sends its 6302); a refusal pays nothing.
+      payAuth.settlePayOrder?.(o.payOrdId);
+      const po = payAuth.getPayOrder?.(o.payOrdId);
+      if (po && !['3', '4', '5', '6'].includes(po.ordStas)) throw new Error('医保结算未成功，本次未扣费');
+    }
     o.status = 'SUCCESS';
     o.paidAt = Date.now();
-    sendPayNotify(o);
+    if (o.totalFen > 0) sendPayNotify(o);
     return o;
   }
 
@@ -426,6 +438,7 @@ export function createNationalAppMock(opts: NationalAppMockOptions): NationalApp
           o = {
             outTradeNo: f.outTradeNo, tradeNo: `NA${CST(Date.now())}${String(randomInt(0, 1e8)).padStart(8, '0')}`, totalFen, subject: f.subject,
             notifyUrl: f.notifyUrl, returnUrl: f.returnUrl, status: 'WAIT_PAY', createdAt: Date.now(), refunds: [], refundedFen: 0,
+            ...(f.payOrdId ? { payOrdId: f.payOrdId } : {}),
           };
           orders.set(o.outTradeNo, o);
         }

@@ -783,5 +783,7 @@ export function wechatPayMockFromEnv(env: NodeJS.ProcessEnv, insurance?: Insuran
       ? { platformCertPem: env.MOCK_WECHAT_PAY_PLATFORM_CERT, platformCertPrivatePem: env.MOCK_WECHAT_PAY_PLATFORM_CERT_PRIVATE_KEY }
       : {}),
     ...(insurance ? { insurance } : {}),
+    ...(env.MOCK_WECHAT_PAY_NOTIFY_RETRY_MS ? { notifyRetryDelaysMs: env.MOCK_WECHAT_PAY_NOTIFY_RETRY_MS.split(',').map((v) => Number(v.trim())).filter((n) => Number.isFinite(n) && n >= 0) } : {}),
+    ...(env.MOCK_WECHAT_PAY_REFUND_DELAY_MS ? { refundDelayMs: Number(env.MOCK_WECHAT_PAY_REFUND_DELAY_MS) } : {}),
   });
 }
