@@ -18,7 +18,7 @@
  *   in-memory store per launch), navigation (recorded and checked against app.json like
  *   WeChat does; optionally followed), toasts/loading/navigation-bar title (recorded), and the
  *   `onAppShow`/`onAppHide` listeners (fired by `mp.emitAppShow(options)` / `mp.emitAppHide()`), and the
- *   user's decisions — `requestPayment`, `navigateToMiniProgram`, `showModal`, … — which the test must
+ *   user's decisions — `requestPayment`, `requestMedicalInsurancePay`, `navigateToMiniProgram`, `showModal`, … — which the test must
  *   answer (`mp.answer`): they never succeed by default. `login` answers a fresh code.
  *
  * Every wx call is recorded (`mp.calls`, `mp.callsOf(name)`). Requests without a handler,
@@ -593,7 +593,7 @@ export class MiniProgram {
     for (const [name, impl] of Object.entries(own)) wx[name] = this.recorded(name, impl as AnyFn);
     // Answered by the test (`login` has a harmless default: a fresh code).
     // navigateToMiniProgram: the user confirms leaving (answer it; the return is emitAppShow).
-    for (const name of ['login', 'navigateToMiniProgram', 'showModal', 'requestPayment', 'requestSubscribeMessage', 'chooseImage', 'chooseMedia', 'scanCode', 'getLocation']) {
+    for (const name of ['login', 'navigateToMiniProgram', 'showModal', 'requestPayment', 'requestMedicalInsurancePay', 'requestSubscribeMessage', 'chooseImage', 'chooseMedia', 'scanCode', 'getLocation']) {
       wx[name] = this.recorded(
         name,
         this.asyncApi(name, (o) => {
