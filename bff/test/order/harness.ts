@@ -69,6 +69,8 @@ export interface OrderHarness {
 }
 
 export async function startOrderHarness(extraEnv: Record<string, string> = {}): Promise<OrderHarness> {
+  // An injected timeout holds the connection this long (the BFF gives up after PLATFORM_TIMEOUT_MS).
+  process.env.MOCK_TIMEOUT_HOLD_MS ??= '2500';
   const env = { ...(demoKeyEnv(completeDemoKeys({})) as Record<string, string>), MOCK_WECHAT_PAY_NOTIFY_RETRY_MS: '200,400,800', MOCK_WECHAT_PAY_REFUND_DELAY_MS: '100', MOCK_ALIPAY_NOTIFY_RETRY_MS: '200,400', MOCK_NATIONAL_APP_NOTIFY_RETRY_MS: '200,400' };
   const issued: string[] = [];
   const mobilePay = createMobilePayMock({ ...mobilePayOptionsFromEnv(env)!, notifyRetryDelayMs: 200, notifyAttempts: 3 });

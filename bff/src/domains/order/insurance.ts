@@ -34,7 +34,7 @@ const PAID_OR_AFTER = new Set(['PAID', 'REFUNDING', 'REFUNDED', 'REFUND_FAILED']
 export async function automaticSelfPayReason(ctx: OrderContext, o: FullOrder): Promise<SelfPayReason | null> {
   const hospital = await ctx.prisma.hospital.findUniqueOrThrow({ where: { id: o.hospitalId }, select: { insuranceEnabled: true, live: true } });
   if (!hospital.insuranceEnabled || !hospital.live) return 'HOSPITAL_NOT_LIVE';
-  const insured = o.kind === 'CONSULTATION' ? o.consultation?.insured : o.prescription?.consultation.insured;
+  const insured = o.kind === 'CONSULTATION' ? o.consultation?.insured : (o.prescription ? o.prescription.insured && o.prescription.consultation.insured : undefined);
   if (insured === false) return 'OUT_OF_CATALOG';
   const patient = await ctx.prisma.patient.findUniqueOrThrow({ where: { id: o.patientId }, select: { idNumberHash: true } });
   const identity = await ctx.prisma.insuredIdentity.findFirst({ where: { idNumberHash: patient.idNumberHash }, orderBy: { updatedAt: 'desc' }, select: { suspended: true } });

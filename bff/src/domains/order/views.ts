@@ -52,6 +52,7 @@ export const ORDER_FULL_INCLUDE = {
       rxNo: true,
       status: true,
       version: true,
+      insured: true,
       totalFen: true,
       diagnosisCode: true,
       diagnosisName: true,

@@ -19,7 +19,8 @@
  *
  * Faults (FaultRegistry, platform "mobile-pay"): operation = the path (generic middleware) or the
  * interface number "6201" | "6202" | "6203" | "6301" | "6401" | "1101" | "6302" (notify).
- *   latency / timeout / http_error       generic (also with an interface number as operation)
+ *   latency / timeout / http_error       generic (also with an interface number as operation);
+ *                                        timeout [afterProcessing: true, holdMs] processes the request, then loses the answer
  *   platform_error [code, message]       answer a signed refusal before touching state
  *   bad_signature                        sign the answer with a wrong key
  *   wrong_amount [deltaFen, keepIdentity] change fundPay (and feeSumamt) in 6202/6301/6203 answers
@@ -195,7 +196,11 @@ export function createMobilePayMock(options: MobilePayMockOptions): MobilePayMoc
     // Generic faults addressed by interface number (path-addressed ones ran in the middleware).
     const latency = take(op, ['latency']);
     if (latency) await sleep(Number(latency.params.ms ?? 1000));
-    if (take(op, ['timeout'])) {
+    const timeout = take(op, ['timeout']);
+    // [afterProcessing: true]: the center DOES the work, then the answer is lost (the hard case:
+    // the caller must find out by querying, never by sending again).
+    const lostAnswer = timeout?.params.afterProcessing === true;
+    if (timeout && !lostAnswer) {
       await sleep(Number(process.env.MOCK_TIMEOUT_HOLD_MS ?? 120_000));
       ctx.status = 504;
       return;
@@ -235,6 +240,11 @@ export function createMobilePayMock(options: MobilePayMockOptions): MobilePayMoc
     }
     try {
       const out = fn(data);
+      if (lostAnswer) {
+        await sleep(Number(timeout!.params.holdMs ?? process.env.MOCK_TIMEOUT_HOLD_MS ?? 120_000));
+        ctx.status = 504;
+        return;
+      }
       return reply(ctx, op, out, { code: MP_CODES.OK, message: '成功', success: true });
     } catch (e) {
       if (e instanceof MobilePayRefusal) return reply(ctx, op, null, { code: e.code, message: e.message, success: false });
