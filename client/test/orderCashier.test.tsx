@@ -135,6 +135,33 @@ describe('personal-account switch', () => {
     expect(value(container, 'cashDue')).toBe('¥10.01');
   });
 
+  it('the re-split needs a fresh authorization: asks, then re-authorizes with the new choice and comes back to the cashier', async () => {
+    const bff = fakeBff({ [`POST ${PREPARE}`]: (c) => ((c.data as { acctUsedFlag: boolean }).acctUsedFlag ? err(409, 'INSURANCE_AUTH_INVALID') : ok(cashierView())) });
+    const { container } = render(<CashierPage />);
+    await waitFor(() => expect(container.querySelector('.cashier__account-switch')).not.toBeNull());
+    (Taro.showModal as jest.Mock).mockResolvedValueOnce({ confirm: false, cancel: true });
+    fireEvent.click(container.querySelector('.cashier__account-switch')!);
+    await waitFor(() => expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '需要重新授权' })));
+    expect(Taro.redirectTo).not.toHaveBeenCalled();
+    expect(value(container, 'cashDue')).toBe('¥47.06');
+
+    fireEvent.click(container.querySelector('.cashier__account-switch')!);
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalled());
+    const url = (Taro.redirectTo as jest.Mock).mock.calls[0]![0].url as string;
+    expect(url.split('?')[0]).toBe('/pages/auth/voucher/index');
+    const q = Object.fromEntries(new URLSearchParams(url.split('?')[1]));
+    expect(q).toMatchObject({ purpose: 'PAYMENT', orderId: ORDER, returnTo: `/pages/cashier/index?orderId=${ORDER}&acct=1` });
+    expect(bff.of('POST', PREPARE)).toHaveLength(3);
+  });
+
+  it('back from that authorization (?acct=1): prepares with the personal account', async () => {
+    __setRouterParams({ orderId: ORDER, acct: '1' });
+    const bff = fakeBff({ [`POST ${PREPARE}`]: () => ok(cashierView({ acctUsedFlag: true })) });
+    const { container } = render(<CashierPage />);
+    await waitFor(() => expect(container.querySelector('.cashier__account-switch--on')).not.toBeNull());
+    expect(bff.of('POST', PREPARE)[0]!.data).toEqual({ acctUsedFlag: true, selfPay: false });
+  });
+
   it('居民医保 (390): no switch, the reason instead', async () => {
     fakeBff({ [`POST ${PREPARE}`]: () => ok(residentCashierView()) });
     const { container } = render(<CashierPage />);
@@ -198,6 +225,10 @@ describe('paying', () => {
     expect(container.querySelector('.cashier__notice--warn')).not.toBeNull();
     fireEvent.click(container.querySelector('.cashier__pay')!);
     await waitFor(() => expect(bff.of('POST', PAY)).toHaveLength(2));
+    // Both requests are the same attempt for the BFF (one key per cashier visit).
+    const keys = bff.of('POST', PAY).map((c) => c.header['Idempotency-Key']);
+    expect(keys[0]).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(keys[1]).toBe(keys[0]);
   });
 });
 

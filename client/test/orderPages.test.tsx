@@ -203,7 +203,8 @@ describe('订单详情 and refunds', () => {
     expect(container.querySelector('.order-detail__refund')).toBeNull();
     fireEvent.click(screen.getByText('授权医保电子凭证以继续退款'));
     const url = (Taro.navigateTo as jest.Mock).mock.calls.at(-1)![0].url as string;
-    expect(params(url)).toMatchObject({ purpose: 'REFUND', patientId: PATIENT, orderId: ORDER, returnTo: `/pages/orders/detail/index?id=${ORDER}` });
+    expect(params(url)).toMatchObject({ purpose: 'REFUND', patientId: PATIENT, orderId: ORDER, returnTo: `/pages/orders/detail/index?id=${ORDER}&resumeRefund=1` });
+    expect(isSafeReturnTo(params(url).returnTo)).toBe(true);
     // Each poll is a React update: let the page render between the ticks.
     for (let i = 0; i < 4; i++) {
       await act(async () => {
@@ -224,7 +225,7 @@ describe('订单详情 and refunds', () => {
 
   it('申请退款 requires a reason (no request without it), then refunds the whole order', async () => {
     __setRouterParams({ id: ORDER });
-    const bff = fakeBff({ [`GET ${O}`]: () => ok(paidOrderView()), [`POST ${O}/refund`]: () => ok({}) });
+    const bff = fakeBff({ [`GET ${O}`]: () => ok(paidOrderView()), [`POST ${O}/refund`]: () => ok(refund({ needsVoucherAuthorization: false, insurance: { amountFen: 8641, status: 'PROCESSING', statusLabel: '退款中' } })) });
     const { container } = render(<RefundPage />);
     await screen.findByText('申请退款', { selector: '.order-page__title' });
     expect(screen.getByText('处方须整单退款，不支持只退其中某一项药品。')).toBeTruthy();
@@ -243,6 +244,38 @@ describe('订单详情 and refunds', () => {
     await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `/pages/orders/detail/index?id=${ORDER}` }));
     expect(bff.of('POST', `${O}/refund`)).toHaveLength(1);
     expect(bff.of('POST', `${O}/refund`)[0]!.data).toEqual({ reason: '病情好转，不再需要' });
+  });
+
+  it('the insurance part needs a fresh authorization: straight to the REFUND authorization; back on the order the refund goes on', async () => {
+    __setRouterParams({ id: ORDER });
+    const waiting = refund({ reason: '不需要了' });
+    const bff = fakeBff({ [`GET ${O}`]: () => ok(paidOrderView()), [`POST ${O}/refund`]: () => ok(waiting) });
+    const { container, unmount } = render(<RefundPage />);
+    await waitFor(() => expect(container.querySelector('.refund-page__submit')).not.toBeNull());
+    fireEvent.click(container.querySelector('.choice--refund-reason .choice__item--NOT_NEEDED')!);
+    fireEvent.click(container.querySelector('.refund-page__submit')!);
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalled());
+    const url = (Taro.redirectTo as jest.Mock).mock.calls.at(-1)![0].url as string;
+    expect(url.split('?')[0]).toBe('/pages/auth/voucher/index');
+    expect(params(url)).toMatchObject({ purpose: 'REFUND', patientId: PATIENT, orderId: ORDER, returnTo: `/pages/orders/detail/index?id=${ORDER}&resumeRefund=1` });
+    unmount();
+
+    // The voucher pages come back to the order with resumeRefund=1: asked once to go on.
+    __setRouterParams({ id: ORDER, resumeRefund: '1' });
+    let resumed = false;
+    const back = fakeBff({
+      [`GET ${O}`]: () => ok(paidOrderView({ state: 'REFUNDING', stateLabel: '退款中', refund: resumed ? refund({ needsVoucherAuthorization: false, insurance: { amountFen: 8641, status: 'PROCESSING', statusLabel: '退款中' } }) : waiting, actions: { chooseFulfilment: false, prepareInsurance: false, pay: false, refund: false } })),
+      [`POST ${O}/refund`]: (c) => {
+        expect(c.data).toEqual({ reason: '不需要了' });
+        resumed = true;
+        return ok(refund({ needsVoucherAuthorization: false }));
+      },
+    });
+    const detail = render(<OrderDetail />);
+    await waitFor(() => expect(detail.container.querySelector('.refund-part--insurance .refund-part__status')?.textContent).toBe('退款中'));
+    expect(back.of('POST', `${O}/refund`)).toHaveLength(1);
+    expect(bff.of('POST', `${O}/refund`)).toHaveLength(1);
+    expect(screen.queryByText('授权医保电子凭证以继续退款')).toBeNull();
   });
 
   it('a refusal of the refund is shown in words; declining the confirmation sends nothing', async () => {

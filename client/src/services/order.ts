@@ -13,6 +13,7 @@ import {
   OrderStatusSchema,
   OrderViewSchema,
   PayResponseSchema,
+  RefundViewSchema,
   type Address,
   type AddressInput,
   type AddressList,
@@ -27,6 +28,7 @@ import {
   type PayChannel,
   type PayResponse,
   type PrepareInsuranceRequest,
+  type RefundView,
 } from '@ih/contract';
 import { request } from './request';
 
@@ -68,9 +70,19 @@ export function prepareCashier(id: string, body: PrepareInsuranceRequest): Promi
   return request(`${O}/${enc(id)}/prepare-insurance`, { ...silent, method: 'POST', data: body, schema: CashierViewSchema, timeoutMs: 45_000 });
 }
 
-/** Starts the cash step in this build's channel; the answer says what to launch on the device. */
-export function startPayment(id: string, channel: PayChannel): Promise<PayResponse> {
-  return request(`${O}/${enc(id)}/pay`, { ...silent, method: 'POST', data: { channel }, schema: PayResponseSchema, timeoutMs: 30_000 });
+/**
+ * Starts the cash step in this build's channel; the answer says what to launch on the device.
+ * `idempotencyKey` (one per cashier visit): a repeated call answers the same payment attempt.
+ */
+export function startPayment(id: string, channel: PayChannel, idempotencyKey: string): Promise<PayResponse> {
+  return request(`${O}/${enc(id)}/pay`, {
+    ...silent,
+    method: 'POST',
+    data: { channel },
+    headers: { 'Idempotency-Key': idempotencyKey },
+    schema: PayResponseSchema,
+    timeoutMs: 30_000,
+  });
 }
 
 /** The state as the BFF knows it (it queries the platforms itself while a payment is open). */
@@ -78,9 +90,12 @@ export function getOrderStatus(id: string): Promise<OrderStatus> {
   return request(`${O}/${enc(id)}/status`, { ...silent, schema: OrderStatusSchema });
 }
 
-/** Refund of the whole order (prescriptions are never refunded per item). */
-export function requestRefund(id: string, reason: string): Promise<void> {
-  return request(`${O}/${enc(id)}/refund`, { ...silent, method: 'POST', data: { reason }, timeoutMs: 30_000 }).then(() => undefined);
+/**
+ * Refund of the whole order (prescriptions are never refunded per item). Asked again for a refund
+ * waiting for the e-voucher authorization, it resumes that refund.
+ */
+export function requestRefund(id: string, reason: string): Promise<RefundView> {
+  return request(`${O}/${enc(id)}/refund`, { ...silent, method: 'POST', data: { reason }, schema: RefundViewSchema, timeoutMs: 30_000 });
 }
 
 // ── addresses ────────────────────────────────────────────────────────────────────────────────

@@ -22,19 +22,35 @@ export function orderUrl(page: OrderPage, orderId: string, extra: Record<string,
   return `${URLS[page]}${query({ [PARAM[page]]: orderId, ...extra })}`;
 }
 
+export interface CashierOptions {
+  /** Self-pay instead of insurance (no authorization). */
+  selfPay?: boolean;
+  /** Use the personal account for the personal share (职工医保 only; the BFF checks). */
+  acctUsed?: boolean;
+}
+
 /** The cashier page the e-voucher pages return to (an in-app route, see isSafeReturnTo). */
-export function cashierReturnTo(orderId: string, selfPay = false): string {
-  return orderUrl('cashier', orderId, selfPay ? { selfPay: '1' } : {});
+export function cashierReturnTo(orderId: string, o: CashierOptions = {}): string {
+  return orderUrl('cashier', orderId, { ...(o.selfPay ? { selfPay: '1' } : {}), ...(o.acctUsed ? { acct: '1' } : {}) });
 }
 
 /** The e-voucher authorization (purpose PAYMENT) for this order's patient, then the cashier. */
-export function paymentVoucherUrl(orderId: string, patientId: string): string {
-  return `${URLS.voucher}${query({ purpose: 'PAYMENT', patientId, orderId, returnTo: cashierReturnTo(orderId) })}`;
+export function paymentVoucherUrl(orderId: string, patientId: string, o: { acctUsed?: boolean } = {}): string {
+  return `${URLS.voucher}${query({ purpose: 'PAYMENT', patientId, orderId, returnTo: cashierReturnTo(orderId, o) })}`;
 }
 
-/** The e-voucher authorization (purpose REFUND) the insurance part of a refund waits for, then the order. */
+/**
+ * The e-voucher authorization (purpose REFUND) the insurance part of a refund waits for; back on
+ * the order (`resumeRefund=1`), the page asks the BFF to go on with the refund.
+ */
 export function refundVoucherUrl(orderId: string, patientId: string): string {
-  return `${URLS.voucher}${query({ purpose: 'REFUND', patientId, orderId, returnTo: orderUrl('orderDetail', orderId) })}`;
+  return `${URLS.voucher}${query({ purpose: 'REFUND', patientId, orderId, returnTo: orderUrl('orderDetail', orderId, { resumeRefund: '1' }) })}`;
+}
+
+/** A key for one cashier visit: every pay request of the visit is the same attempt for the BFF. */
+export function newIdempotencyKey(): string {
+  const rand = () => Math.floor(Math.random() * 0x100000000).toString(36);
+  return `pay-${Date.now().toString(36)}-${rand()}${rand()}`.slice(0, 64);
 }
 
 // ── one-shot messages between pages (survive a navigateBack, which carries no query) ─────────────

@@ -7,7 +7,7 @@ import { PageState } from '../../components/PageState';
 import { routeParam } from '../../components/Voucher';
 import { pay } from '../../platform/pay';
 import { prepareCashier, startPayment } from '../../services/order';
-import { backToOrder as leaveForOrder, orderUrl, setOrderNotice } from '../../services/orderFlow';
+import { backToOrder as leaveForOrder, newIdempotencyKey, orderUrl, paymentVoucherUrl, setOrderNotice } from '../../services/orderFlow';
 import { ApiError, CLIENT_ERROR_MESSAGES, isApiError } from '../../services/request';
 import { Cashier, CashierPreparing, type CashierProps } from './Cashier';
 import './index.scss';
@@ -17,7 +17,7 @@ type Notice = NonNullable<CashierProps['notice']>;
 /** The e-voucher authorization is missing, used or expired: back to the unpaid order (nothing charged). */
 const NEEDS_AUTHORIZATION = new Set(['INSURANCE_AUTH_INVALID']);
 /** A payment is already open or done: the result page knows more than the cashier. */
-const SEE_RESULT = new Set(['ORDER_PAYMENT_IN_PROGRESS']);
+const SEE_RESULT = new Set(['ORDER_PAYMENT_IN_PROGRESS', 'PAYMENT_ALREADY_PAID']);
 
 function toApiError(e: unknown): ApiError {
   return isApiError(e) ? e : new ApiError('BAD_RESPONSE', CLIENT_ERROR_MESSAGES.BAD_RESPONSE, 0, '');
@@ -34,6 +34,10 @@ function toApiError(e: unknown): ApiError {
 export default function CashierPage() {
   const orderId = useRef(routeParam('orderId') ?? '').current;
   const selfPay = useRef(routeParam('selfPay') === '1').current;
+  /** The personal-account choice the patient made before a re-authorization (?acct=1). */
+  const initialAcct = useRef(routeParam('acct') === '1').current;
+  /** One pay attempt per visit: a repeated pay request answers the same attempt. */
+  const idempotencyKey = useRef(newIdempotencyKey()).current;
   const [view, setView] = useState<CashierView>();
   const [error, setError] = useState<ApiError>();
   const [attempt, setAttempt] = useState(0);
@@ -76,7 +80,7 @@ export default function CashierPage() {
     }
     let current = true;
     setError(undefined);
-    prepareCashier(orderId, { acctUsedFlag: false, selfPay }).then(
+    prepareCashier(orderId, { acctUsedFlag: initialAcct && !selfPay, selfPay }).then(
       (v) => current && setView(v),
       (e: unknown) => {
         if (!current) return;
@@ -105,7 +109,21 @@ export default function CashierPage() {
       setView(await prepareCashier(orderId, { acctUsedFlag: next, selfPay }));
     } catch (e) {
       const err = toApiError(e);
-      if (!refused(err)) setNotice({ tone: 'warn', text: err.message });
+      if (NEEDS_AUTHORIZATION.has(err.code)) {
+        // Another split is another 6201/6202: it needs a fresh, single-use authorization.
+        const r = await Taro.showModal({
+          title: '需要重新授权',
+          content: '更改个人账户支付需要重新授权医保电子凭证（每次授权仅能使用一次）。本次未扣费。',
+          confirmText: '去授权',
+          cancelText: '暂不更改',
+        });
+        if (r.confirm) {
+          leftRef.current = true;
+          void Taro.redirectTo({ url: paymentVoucherUrl(orderId, view.patient.patientId, { acctUsed: next }) });
+        }
+      } else if (!refused(err)) {
+        setNotice({ tone: 'warn', text: err.message });
+      }
     } finally {
       switchingRef.current = false;
       setSwitching(false);
@@ -118,7 +136,7 @@ export default function CashierPage() {
     setPaying(true);
     setNotice(null);
     try {
-      const started = await startPayment(orderId, pay.channel);
+      const started = await startPayment(orderId, pay.channel, idempotencyKey);
       launchedRef.current = true;
       const outcome = await pay.launch(started.launch);
       switch (outcome.kind) {

@@ -134,11 +134,11 @@ function OrderConfirm({ orderId }: { orderId: string }) {
   const goPay = () => {
     if (!canPay || needsFulfilment || busyRef.current) return;
     // Insurance: a fresh e-voucher authorization right before the cashier (rule 16); self-pay: straight there.
-    void openPage(insurance ? paymentVoucherUrl(order.id, order.patient.patientId) : cashierReturnTo(order.id, true));
+    void openPage(insurance ? paymentVoucherUrl(order.id, order.patient.patientId, { acctUsed: order.acctUsedFlag }) : cashierReturnTo(order.id, { selfPay: true }));
   };
   const goSelfPay = async () => {
     const r = await Taro.showModal({ title: '改为自费支付？', content: '自费支付时医保不予报销，全部费用需由您个人支付。', confirmText: '改为自费', cancelText: '再想想' });
-    if (r.confirm) void openPage(cashierReturnTo(order.id, true));
+    if (r.confirm) void openPage(cashierReturnTo(order.id, { selfPay: true }));
   };
 
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { FULFILMENT_LABELS, PAY_CHANNEL_LABELS, formatFen, type OrderView, type RefundView } from '@ih/contract';
@@ -7,7 +7,8 @@ import { PageState } from '../../../components/PageState';
 import { routeParam } from '../../../components/Voucher';
 import { useApi } from '../../../hooks/useApi';
 import { openPage } from '../../../services/nav';
-import { getOrder } from '../../../services/order';
+import { getOrder, requestRefund } from '../../../services/order';
+import { isApiError } from '../../../services/request';
 import { orderUrl, refundVoucherUrl } from '../../../services/orderFlow';
 import { AddressLines, Items, Row, Section, SplitRows, StateLabel, formatTime } from '../parts/OrderParts';
 import '../parts/order.scss';
@@ -83,6 +84,20 @@ export default function OrderDetail() {
   const id = useRef(routeParam('id') ?? '').current;
   const { data: order, loading, error, reload } = useApi(() => getOrder(id), [id]);
   const shownOnce = useRef(false);
+  /** Back from the REFUND authorization: ask the BFF once to go on with the waiting refund. */
+  const resume = useRef(routeParam('resumeRefund') === '1');
+  const [resumeError, setResumeError] = useState<string>();
+
+  useEffect(() => {
+    const r = order?.refund;
+    if (!resume.current || !r) return;
+    resume.current = false;
+    if (!r.needsVoucherAuthorization) return;
+    requestRefund(id, r.reason).then(
+      () => reload(),
+      (e: unknown) => setResumeError(isApiError(e) ? e.message : '退款未能继续，请稍后重试'),
+    );
+  }, [order, id, reload]);
 
   useDidShow(() => {
     if (shownOnce.current) reload();
@@ -149,6 +164,11 @@ export default function OrderDetail() {
 
       <Payment order={order} />
 
+      {resumeError ? (
+        <View className='order-page__notice order-page__notice--warn order-detail__resume-error' role='alert'>
+          <Text>{resumeError}</Text>
+        </View>
+      ) : null}
       {order.refund ? <RefundProgress refund={order.refund} onAuthorize={() => void openPage(refundVoucherUrl(order.id, order.patient.patientId))} /> : null}
 
       <View className='order-page__actions'>

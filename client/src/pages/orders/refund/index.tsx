@@ -8,7 +8,7 @@ import { PageState } from '../../../components/PageState';
 import { routeParam } from '../../../components/Voucher';
 import { useApi } from '../../../hooks/useApi';
 import { getOrder, requestRefund } from '../../../services/order';
-import { orderUrl } from '../../../services/orderFlow';
+import { orderUrl, refundVoucherUrl } from '../../../services/orderFlow';
 import { isApiError } from '../../../services/request';
 import { Items, Row, Section, SplitRows } from '../parts/OrderParts';
 import '../parts/order.scss';
@@ -72,8 +72,9 @@ export default function RefundPage() {
     busyRef.current = true;
     setBusy(true);
     try {
-      await requestRefund(id, checked.data.reason);
-      void Taro.redirectTo({ url: orderUrl('orderDetail', id) });
+      const refund = await requestRefund(id, checked.data.reason);
+      // The insurance part needs a fresh e-voucher authorization (purpose REFUND): go there now.
+      void Taro.redirectTo({ url: refund.needsVoucherAuthorization ? refundVoucherUrl(id, order!.patient.patientId) : orderUrl('orderDetail', id) });
     } catch (e) {
       if (isApiError(e)) {
         const f = e.fields.find((x) => x.path === 'reason');
