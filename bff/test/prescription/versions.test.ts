@@ -190,3 +190,22 @@ describe('local signer', () => {
     expect((await a.get(`/prescriptions/${id2}/verification`, w.patientUser.token)).body.valid).toBe(true);
   });
 });
+
+describe('seeded demo keys', () => {
+  it('the seed’s key layout is what the local signer uses (doctor signs without auto-enrolment)', async () => {
+    const { ensureSigningKey } = await import('../../../prisma/src/seed/signingKeys');
+    const cid = await makeConsultation(t, w, { doctor: w.doctorA2, departmentId: w.deptA2 });
+    await t.prisma.signerKey.updateMany({ where: { subjectId: w.doctorA2.doctorId }, data: { activeMarker: null } });
+    const db = t.prisma as unknown as Parameters<typeof ensureSigningKey>[0];
+    expect(await ensureSigningKey(db, fieldCipher(t.config), 'DOCTOR', w.doctorA2.doctorId)).toBe('created');
+    expect(await ensureSigningKey(db, fieldCipher(t.config), 'DOCTOR', w.doctorA2.doctorId)).toBe('kept');
+    const id = await diagnoseAndDraft(t, w, cid, undefined, w.doctorA2);
+    const service = prescriptionService({ config: t.config, prisma: t.prisma, logger: captureLogger().logger, signer: new LocalSigner(t.prisma, fieldCipher(t.config), { autoEnroll: false }) });
+    const who = { user: { id: w.doctorA2.userId, role: 'DOCTOR' as const, sessionId: 'x' }, requestId: null, ip: null } as Parameters<typeof service.signAndSubmit>[0];
+    const r = await service.signAndSubmit(who, id, {});
+    expect(r.status).toBe('PENDING_REVIEW');
+    const key = await t.prisma.signerKey.findFirstOrThrow({ where: { subjectId: w.doctorA2.doctorId, activeMarker: true } });
+    expect((await t.prisma.prescription.findUniqueOrThrow({ where: { id } })).signerPublicKey).toBe(key.publicKey);
+    expect((await t.prisma.doctor.findUniqueOrThrow({ where: { id: w.doctorA2.doctorId } })).sm2PublicKey).toBe(key.publicKey);
+  });
+});

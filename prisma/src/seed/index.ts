@@ -31,6 +31,7 @@ import diseasesData from './data/diseases.json';
 import drugsData from './data/drugs.json';
 import demoData from './data/demo.json';
 import { seedSelfService } from './selfService/seedItems';
+import { seedSigningKeys } from './signingKeys';
 
 export interface SeedOptions {
   log?: (msg: string) => void;
@@ -176,11 +177,14 @@ export async function seed(prisma: PrismaClient, cipher: FieldCipher, opts: Seed
       hospitalId,
       name: p.name,
       status: p.status as 'ACTIVE' | 'SUSPENDED',
+      internetQualified: p.internetQualified ?? false,
       ...(p.account && staffUserIds.has(p.account) ? { userId: staffUserIds.get(p.account)! } : {}),
     };
     await prisma.pharmacist.upsert({ where: { licenseNo: p.licenseNo }, create: { licenseNo: p.licenseNo, ...data }, update: data });
   });
   log(`doctors: ${doctorsData.length}, pharmacists: ${pharmacistsData.length}`);
+  // SM2 signing keys of the demo staff (prescriptions and pharmacist approvals are signed).
+  if (demo) await seedSigningKeys(prisma, cipher, log);
 
   // ── settings (created once; later changes are kept)
   for (const s of demoData.settings) {
