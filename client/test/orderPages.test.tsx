@@ -69,6 +69,24 @@ describe('确认订单', () => {
     expect(isSafeReturnTo(q.returnTo)).toBe(true);
   });
 
+  it('already pre-settled (the split is known): 去支付 opens the cashier with the same account choice, no new authorization', async () => {
+    fakeBff({ [`GET ${O}`]: () => ok(orderView({ state: 'PRE_SETTLED', acctUsedFlag: true, actions: { chooseFulfilment: true, prepareInsurance: true, pay: true, refund: false } })) });
+    const { container } = render(<ConfirmPage />);
+    await screen.findByText('确认订单');
+    fireEvent.click(container.querySelector('.confirm__pay')!);
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/cashier/index?orderId=${ORDER}&acct=1` });
+  });
+
+  it('being paid: 查看支付结果 first, 继续支付 back to the cashier', async () => {
+    fakeBff({ [`GET ${O}`]: () => ok(orderView({ state: 'PAYING', stateLabel: '支付中', actions: { chooseFulfilment: false, prepareInsurance: true, pay: true, refund: false } })) });
+    const { container } = render(<ConfirmPage />);
+    fireEvent.click(await screen.findByText('查看支付结果'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/orders/result/index?orderId=${ORDER}` });
+    fireEvent.click(container.querySelector('.confirm__pay')!);
+    expect(container.querySelector('.confirm__pay')!.textContent).toBe('继续支付');
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/cashier/index?orderId=${ORDER}` });
+  });
+
   it('self-pay order: says why insurance does not take part; 去支付 goes straight to the cashier', async () => {
     fakeBff({ [`GET ${O}`]: () => ok(orderView({ payMode: 'SELF_PAY', payModeLabel: '自费支付', selfPayReason: 'OUT_OF_CATALOG', selfPayReasonText: '本次就诊的疾病不在互联网医保支付病种目录内，需自费支付' })) });
     const { container } = render(<ConfirmPage />);

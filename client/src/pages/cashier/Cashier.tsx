@@ -57,7 +57,8 @@ function ItemRow({ item }: { item: OrderItem }) {
 }
 
 function AmountLine({ row }: { row: AmountRow }) {
-  const note = CASH_ADD_NOTE[row.key];
+  // The BFF's label may already say it (配送费（现金支付）): do not say it twice.
+  const note = row.label.includes('现金') ? undefined : CASH_ADD_NOTE[row.key];
   return (
     <View className={`cashier__row cashier__row--${row.key}${row.emphasis ? ' cashier__row--emphasis' : ''}`}>
       <View className='cashier__row-label'>

@@ -131,10 +131,14 @@ function OrderConfirm({ orderId }: { orderId: string }) {
   const needsFulfilment = order.kind === 'PRESCRIPTION' && order.fulfilment === null;
   const insurance = order.payMode === 'INSURANCE';
 
+  /** Pre-settled already (the platform's split is known) or being paid: the cashier needs no new authorization. */
+  const prepared = insurance && (order.state === 'PRE_SETTLED' || order.state === 'PAYING');
   const goPay = () => {
     if (!canPay || needsFulfilment || busyRef.current) return;
     // Insurance: a fresh e-voucher authorization right before the cashier (rule 16); self-pay: straight there.
-    void openPage(insurance ? paymentVoucherUrl(order.id, order.patient.patientId, { acctUsed: order.acctUsedFlag }) : cashierReturnTo(order.id, { selfPay: true }));
+    if (!insurance) void openPage(cashierReturnTo(order.id, { selfPay: true }));
+    else if (prepared) void openPage(cashierReturnTo(order.id, { acctUsed: order.acctUsedFlag }));
+    else void openPage(paymentVoucherUrl(order.id, order.patient.patientId, { acctUsed: order.acctUsedFlag }));
   };
   const goSelfPay = async () => {
     const r = await Taro.showModal({ title: '改为自费支付？', content: '自费支付时医保不予报销，全部费用需由您个人支付。', confirmText: '改为自费', cancelText: '再想想' });
@@ -183,15 +187,16 @@ function OrderConfirm({ orderId }: { orderId: string }) {
       <InsuranceSection order={order} />
 
       <View className='order-page__actions'>
-        {canPay ? (
-          <Button className='confirm__pay' type='primary' block disabled={needsFulfilment || busy} loading={busy} onClick={goPay}>
-            {insurance ? '去支付（医保）' : '去支付'}
-          </Button>
-        ) : order.state === 'PAYING' ? (
+        {order.state === 'PAYING' ? (
           <Button className='confirm__result' type='primary' block onClick={() => void openPage(orderUrl('payResult', order.id))}>
             查看支付结果
           </Button>
-        ) : (
+        ) : null}
+        {canPay ? (
+          <Button className='confirm__pay' type={order.state === 'PAYING' ? 'default' : 'primary'} block disabled={needsFulfilment || busy} loading={busy} onClick={goPay}>
+            {order.state === 'PAYING' ? '继续支付' : insurance ? '去支付（医保）' : '去支付'}
+          </Button>
+        ) : order.state === 'PAYING' ? null : (
           <Button className='confirm__detail' type='primary' block onClick={() => void Taro.redirectTo({ url: orderUrl('orderDetail', order.id) })}>
             查看订单详情
           </Button>
