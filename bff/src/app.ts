@@ -33,17 +33,20 @@ import { orderRouters } from './domains/order';
 import { prescriptionRouter } from './domains/prescription';
 import { Lifecycle, type AppDeps } from './deps';
 import { JobScheduler } from './lib/jobs';
+import { UpgradeRegistry } from './lib/upgrades';
 
-export type BffApp = Koa & { readonly lifecycle: Lifecycle; readonly jobs: JobScheduler };
+export type BffApp = Koa & { readonly lifecycle: Lifecycle; readonly jobs: JobScheduler; readonly upgrades: UpgradeRegistry };
 
 export function createApp(deps: AppDeps): BffApp {
   const { config, logger } = deps;
   const lifecycle = deps.lifecycle ?? new Lifecycle();
   const jobs = deps.jobs ?? new JobScheduler(logger);
-  deps = { ...deps, lifecycle, jobs };
+  const upgrades = deps.upgrades ?? new UpgradeRegistry();
+  deps = { ...deps, lifecycle, jobs, upgrades };
   const app = new Koa({ proxy: config.trustProxy }) as BffApp;
   Object.defineProperty(app, 'lifecycle', { value: lifecycle, enumerable: true });
   Object.defineProperty(app, 'jobs', { value: jobs, enumerable: true });
+  Object.defineProperty(app, 'upgrades', { value: upgrades, enumerable: true });
   // Errors Koa itself sees (e.g. a response stream failing after headers were sent): log safely.
   app.silent = true;
   app.on('error', (err: unknown) => logger.error({ err: serializeError(err) }, 'unhandled app error'));

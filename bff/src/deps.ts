@@ -3,6 +3,7 @@ import type { createPrisma } from '@ih/db';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { JobScheduler } from './lib/jobs';
+import type { UpgradeRegistry } from './lib/upgrades';
 
 export type Db = ReturnType<typeof createPrisma>;
 
@@ -20,4 +21,6 @@ export interface AppDeps {
   lifecycle?: Lifecycle;
   /** Background jobs: domains register theirs while their router is built (see lib/jobs.ts). */
   jobs?: JobScheduler;
+  /** WebSocket upgrades of the HTTP server: domains register theirs (see lib/upgrades.ts). */
+  upgrades?: UpgradeRegistry;
 }

@@ -33,6 +33,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config, prisma, logger } = opts;
   const app = opts.app ?? createApp(opts);
   const server = createServer(app.callback());
+  // WebSockets (the consultation room): whoever registered the path takes it, the rest is refused.
+  server.on('upgrade', (req, socket, head) => app.upgrades.handle(req, socket, head));
   // Time to receive a whole request (slow-loris bound); the handler's own limit is in the app.
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
@@ -53,6 +55,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     (closing ??= (async () => {
       app.lifecycle.draining = true;
       await app.jobs.stop();
+      // Sockets and long polls first: they are not HTTP requests the drain below would wait for.
+      await app.upgrades.close();
       logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<'closed'>((resolve) => server.close(() => resolve('closed')));
       server.closeIdleConnections();
