@@ -1,3 +1,1 @@
-import { ROADMAP } from '../../../content/roadmap';
-
-export default definePageConfig({ navigationBarTitleText: ROADMAP.selfService.title });
+export default definePageConfig({ navigationBarTitleText: '医保服务大厅' });
