@@ -18,6 +18,7 @@ const unit = {
     '^(\\.\\./)+platform$': '<rootDir>/src/platform/index.h5.ts',
     '^(\\.\\./)+platform/identity$': '<rootDir>/src/platform/identity.h5.ts',
     '^(\\.\\./)+platform/pay$': '<rootDir>/src/platform/pay.h5.ts',
+    '^(\\.\\./)+platform/(media|socket)$': '<rootDir>/src/platform/$2.h5.ts',
     '\\.(css|scss)$': '<rootDir>/test/doubles/style.ts',
     '\\.(png|jpe?g|gif|svg)$': '<rootDir>/test/doubles/file.ts',
   },

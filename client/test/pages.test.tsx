@@ -5,15 +5,17 @@ import Consult from '../src/pages/consult/index';
 import Mine from '../src/pages/mine/index';
 import Orders from '../src/pages/orders/index';
 import SelfService from '../src/packageSelfService/pages/index/index';
-import Doctor from '../src/packageDoctor/pages/index/index';
 
 describe('tab pages', () => {
-  it('问诊 says there are no consultations yet and leads to the re-visit flow', () => {
+  it('问诊 asks to sign in when nobody is signed in (nothing asked of the BFF) and leads to the re-visit flow', () => {
     const { container } = render(<Consult />);
-    expect(screen.getByText('暂无问诊记录')).toBeTruthy();
-    expect(container.querySelector('.page-state--empty')).not.toBeNull();
+    expect(screen.getByText('请先登录')).toBeTruthy();
+    expect(container.querySelector('.consult--signed-out')).not.toBeNull();
+    expect(Taro.request).not.toHaveBeenCalled();
     fireEvent.click(screen.getByText('发起在线复诊'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packageConsult/pages/revisit/index' });
+    fireEvent.click(screen.getByText('去登录'));
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/login/index' });
   });
 
   it('订单 asks to sign in when nobody is signed in (nothing asked of the BFF)', () => {
@@ -44,7 +46,6 @@ describe('tab pages', () => {
 describe('coming-soon landing pages', () => {
   const cases: [string, () => JSX.Element, RoadmapKey][] = [
     ['selfService', SelfService, 'selfService'],
-    ['doctorWorkspace', Doctor, 'doctorWorkspace'],
   ];
 
   it.each(cases)('%s explains what is coming, says it is not live, and leads home', (_name, Page, key) => {

@@ -149,7 +149,7 @@ async function chooseAndCheck(code = 'I10.x00') {
 }
 
 describe('the result', () => {
-  it('covered: says insurance takes part, shows the facts and the honest next step (coming soon, disabled)', async () => {
+  it('covered: says insurance takes part, shows the facts, and the next step opens the describe page with the same request', async () => {
     const held = gate<FakeAnswer>();
     const bff = routes({ 'POST /api/v1/consultations/eligibility': () => held.promise });
     const { container } = await chooseAndCheck();
@@ -161,12 +161,16 @@ describe('the result', () => {
     expect(screen.getByText(/复诊依据：2026-10-13 宁夏医科大学总医院 心血管内科门诊「高血压」（40 天前，复诊期限 90 天）/)).toBeTruthy();
     expect(container.querySelectorAll('.eligibility-reason')).toHaveLength(0);
     const next = container.querySelector('.eligibility-next__button')!;
-    expect(next.textContent).toBe('下一步：描述病情（即将上线）');
-    expect(next.className).toContain('nut-button-disabled');
+    expect(next.textContent).toBe('下一步：描述病情');
+    expect(next.className).not.toContain('nut-button-disabled');
     expect(screen.getByText(/不会产生任何费用，也不会创建订单/)).toBeTruthy();
+    fireEvent.click(next);
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({
+      url: `/packageConsult/pages/describe/index?doctorId=${DOCTOR_ID}&patientId=${P1}&hospitalCode=H64010000001&visitNo=MZ-1&diagnosisCode=I10.x00`,
+    });
   });
 
-  it('self-pay: every reason with its explanation and suggestion; going on is still offered (coming soon)', async () => {
+  it('self-pay: every reason with its explanation and suggestion; going on is still offered', async () => {
     routes({ 'POST /api/v1/consultations/eligibility': () => ({ status: 200, body: SELF_PAY }) });
     const { container } = await chooseAndCheck('E78.500');
     expect(await screen.findByText('可以在线复诊，本次需全部自费')).toBeTruthy();
@@ -224,13 +228,15 @@ describe('result rendering on its own', () => {
 
   it('a notice (voucher not activated) is shown apart, with the way to activate', async () => {
     const result: EligibilityResult = { ...COVERED, reasons: [eligibilityReason('VOUCHER_NOT_ACTIVATED')] };
-    const { container } = render(<ResultView result={result} onChooseDiagnosis={jest.fn()} />);
+    const onContinue = jest.fn();
+    const { container } = render(<ResultView result={result} onChooseDiagnosis={jest.fn()} onContinue={onContinue} />);
     expect(container.querySelector('.eligibility-result--covered')).not.toBeNull();
     expect(screen.getByText('支付前请注意')).toBeTruthy();
     expect(container.querySelector('.eligibility-result__reasons')).toBeNull();
     fireEvent.click(screen.getByText('激活医保电子凭证'));
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/voucher/index' });
     fireEvent.click(container.querySelector('.eligibility-next__button')!);
+    expect(onContinue).toHaveBeenCalledTimes(1);
     await waitFor(() => expect(Taro.request).not.toHaveBeenCalled());
   });
 });

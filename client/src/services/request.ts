@@ -165,6 +165,38 @@ function httpErrorFromFailure(e: unknown): RawResponse | undefined {
   } as RawResponse;
 }
 
+/**
+ * The ApiError for a non-2xx answer: the BFF's `{code, requestId, fields}` with the contract's
+ * message for the code, or a generic code for the status when the body is not the BFF's.
+ * `fallbackRequestId`: the answer's x-request-id header, else ours.
+ */
+export function errorFromResponse(status: number, data: unknown, fallbackRequestId: string): ApiError {
+  const parsed = ApiErrorBodySchema.safeParse(parseBody(data));
+  const code = parsed.success ? parsed.data.code : codeForStatus(status);
+  return new ApiError(
+    code,
+    messageForCode(code),
+    status,
+    (parsed.success ? parsed.data.requestId : undefined) ?? fallbackRequestId,
+    parsed.success ? (parsed.data.fields ?? []) : [],
+  );
+}
+
+/** The ApiError for a call that got no answer (the platform's fail callback): timeout or network. */
+export function errorFromFailure(e: unknown, requestId: string): ApiError {
+  const code: ClientErrorCode = isTimeoutFailure(e) ? 'TIMEOUT' : 'NETWORK_ERROR';
+  return new ApiError(code, CLIENT_ERROR_MESSAGES[code], 0, requestId);
+}
+
+/** The headers every call to the BFF carries (uploads add no Content-Type: the platform sets multipart). */
+export function baseHeaders(requestId: string, token: string | null): Record<string, string> {
+  return {
+    [REQUEST_ID_HEADER]: requestId,
+    [CLIENT_PLATFORM_HEADER]: platform.name,
+    ...(token ? { Authorization: `Bearer ${token}` } : {}),
+  };
+}
+
 /** Codes that mean the stored session is of no use any more. */
 const SESSION_GONE = new Set(['UNAUTHENTICATED', 'SESSION_EXPIRED', 'SESSION_REVOKED', 'ACCOUNT_DISABLED']);
 export const REFRESH_PATH = `${API_PREFIX}/auth/refresh`;
@@ -220,10 +252,24 @@ function sessionLost(usedToken: string, redirect: boolean): void {
   if (redirect) openSignIn();
 }
 
-export async function request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<T> {
+export function request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<T> {
+  return withSession((token) => send(path, options, token), options);
+}
+
+/** What withSession needs of the request options. */
+export type SessionOptions = Pick<RequestOptions<unknown>, 'silent' | 'anonymous' | 'noSignInRedirect'>;
+
+/**
+ * The session handling of `request` around any exchange with the BFF (also uploads, which go
+ * through Taro.uploadFile): `exchange(token)` sends once with the given access token (null when
+ * signed out or anonymous) and throws ApiError. On SESSION_EXPIRED the session is refreshed
+ * (single-flight) and the exchange runs once more; a lost session is cleared and the sign-in
+ * page opens (unless noSignInRedirect); the error is toasted unless silent.
+ */
+export async function withSession<T>(exchange: (token: string | null) => Promise<T>, options: SessionOptions = {}): Promise<T> {
   const token = options.anonymous ? null : getToken();
   try {
-    return await send(path, options, token);
+    return await exchange(token);
   } catch (e) {
     let error = e as ApiError;
     if (!(error instanceof ApiError) || token === null) return fail(error, options.silent);
@@ -238,7 +284,7 @@ export async function request<T = unknown>(path: string, options: RequestOptions
       if (outcome === 'refreshed') {
         const renewed = getToken();
         try {
-          return await send(path, options, renewed);
+          return await exchange(renewed);
         } catch (retryError) {
           error = retryError as ApiError;
           if (error instanceof ApiError && renewed !== null && SESSION_GONE.has(error.code)) sessionLost(renewed, redirect);
@@ -261,9 +307,7 @@ async function send<T>(path: string, options: RequestOptions<T>, token: string |
   const header: Record<string, string> = {
     Accept: 'application/json',
     'Content-Type': 'application/json',
-    [REQUEST_ID_HEADER]: requestId,
-    [CLIENT_PLATFORM_HEADER]: platform.name,
-    ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    ...baseHeaders(requestId, token),
     ...headers,
   };
 
@@ -296,8 +340,7 @@ async function send<T>(path: string, options: RequestOptions<T>, token: string |
     if (httpError) {
       response = httpError;
     } else {
-      const code: ClientErrorCode = isTimeoutFailure(e) ? 'TIMEOUT' : 'NETWORK_ERROR';
-      fail(new ApiError(code, CLIENT_ERROR_MESSAGES[code], 0, requestId), silent);
+      fail(errorFromFailure(e, requestId), silent);
     }
   } finally {
     if (timer !== undefined) clearTimeout(timer);
@@ -307,18 +350,7 @@ async function send<T>(path: string, options: RequestOptions<T>, token: string |
   const body = parseBody(response.data);
   const serverRequestId = headerValue(response.header as Record<string, unknown> | undefined, REQUEST_ID_HEADER);
 
-  if (status < 200 || status >= 300) {
-    const parsed = ApiErrorBodySchema.safeParse(body);
-    const code = parsed.success ? parsed.data.code : codeForStatus(status);
-    const error = new ApiError(
-      code,
-      messageForCode(code),
-      status,
-      (parsed.success ? parsed.data.requestId : undefined) ?? serverRequestId ?? requestId,
-      parsed.success ? (parsed.data.fields ?? []) : [],
-    );
-    fail(error, silent);
-  }
+  if (status < 200 || status >= 300) fail(errorFromResponse(status, body, serverRequestId ?? requestId), silent);
 
   if (!schema) return body as T;
   const checked = schema.safeParse(body);

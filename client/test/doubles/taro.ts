@@ -24,13 +24,28 @@ export function useDidShow(cb: () => void): void {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 }
+/** Page hidden (another page opened on top, app in the background): never called here unless a test calls the callback. */
+export const useDidHide = jest.fn((_cb: () => void) => undefined);
 /** Page bottom reached: tests call the last registered callback (`(useReachBottom as jest.Mock).mock.calls`). */
 export const useReachBottom = jest.fn((_cb: () => void) => undefined);
+/** Pull-down refresh: tests call the last registered callback; stopPullDownRefresh is recorded. */
+export const usePullDownRefresh = jest.fn((_cb: () => void) => undefined);
+export const stopPullDownRefresh = jest.fn(() => Promise.resolve({ errMsg: 'stopPullDownRefresh:ok' }));
 /** Mini-program APIs of the sign-in and e-voucher flows (the weapp/alipay identity modules). */
 export const login = jest.fn(() => Promise.resolve({ code: 'wx-login-code', errMsg: 'login:ok' }));
 export const navigateToMiniProgram = jest.fn((_opts?: unknown) => Promise.resolve({ errMsg: 'navigateToMiniProgram:ok' }));
 export const onAppShow = jest.fn((_cb: (o: unknown) => void) => undefined);
 export const offAppShow = jest.fn();
+export const onAppHide = jest.fn((_cb: () => void) => undefined);
+export const offAppHide = jest.fn();
+/** Media, uploads and sockets (consultation pages): unscripted they fail like a refused platform call. */
+export const previewImage = jest.fn((_opts?: unknown) => Promise.resolve({ errMsg: 'previewImage:ok' }));
+export const showActionSheet = jest.fn((_opts?: unknown) => Promise.reject({ errMsg: 'showActionSheet:fail cancel' }));
+export const chooseImage = jest.fn((_opts?: unknown) => Promise.reject({ errMsg: 'chooseImage:fail cancel' }));
+export const chooseMedia = jest.fn((_opts?: unknown) => Promise.reject({ errMsg: 'chooseMedia:fail cancel' }));
+export const getFileInfo = jest.fn((_opts?: unknown) => Promise.reject({ errMsg: 'getFileInfo:fail not scripted' }));
+export const uploadFile = jest.fn((_opts?: unknown) => Object.assign(Promise.reject({ errMsg: 'uploadFile:fail not scripted' }), { onProgressUpdate: jest.fn(), abort: jest.fn() }));
+export const connectSocket = jest.fn((_opts?: unknown) => Promise.reject({ errMsg: 'connectSocket:fail not scripted' }));
 export const getEnterOptionsSync = jest.fn(() => ({ scene: 1001, path: 'pages/index/index', query: {}, referrerInfo: {} }) as Record<string, unknown>);
 export const getCurrentPages = jest.fn(() => [{}] as unknown[]);
 export const setNavigationBarTitle = jest.fn(() => Promise.resolve({ errMsg: 'setNavigationBarTitle:ok' }));
@@ -80,12 +95,24 @@ const Taro = {
   redirectTo,
   showModal,
   useDidShow,
+  useDidHide,
   useReachBottom,
+  usePullDownRefresh,
+  stopPullDownRefresh,
   setNavigationBarTitle,
   login,
   navigateToMiniProgram,
   onAppShow,
   offAppShow,
+  onAppHide,
+  offAppHide,
+  previewImage,
+  showActionSheet,
+  chooseImage,
+  chooseMedia,
+  getFileInfo,
+  uploadFile,
+  connectSocket,
   getEnterOptionsSync,
   getCurrentPages,
   getStorageSync,

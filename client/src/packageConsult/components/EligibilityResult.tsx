@@ -8,7 +8,7 @@ import {
   type EligibilityReason,
   type EligibilityResult as Result,
 } from '@ih/contract';
-import { Button, Tag } from '../../components/nut';
+import { Button } from '../../components/nut';
 import { URLS } from '../../routes';
 import { openPage } from '../../services/nav';
 import './consult.scss';
@@ -36,6 +36,8 @@ export interface EligibilityResultProps {
   result: Result;
   /** CHOOSE_DIAGNOSIS: back to the picker on the same page. */
   onChooseDiagnosis: () => void;
+  /** The consultation may go on: to the describe page. */
+  onContinue: () => void;
 }
 
 function runAction(action: EligibilityAction, onChooseDiagnosis: () => void): void {
@@ -88,7 +90,7 @@ function ReasonItem({ reason, onChooseDiagnosis }: { reason: EligibilityReason; 
 }
 
 /** The answer of the eligibility check, before anything is paid: may I, and does insurance pay. */
-export function EligibilityResult({ result, onChooseDiagnosis }: EligibilityResultProps) {
+export function EligibilityResult({ result, onChooseDiagnosis, onContinue }: EligibilityResultProps) {
   const verdict = verdictOf(result);
   const headline = HEADLINES[verdict];
   const blocking = result.reasons.filter((r) => r.effect !== 'notice');
@@ -140,15 +142,12 @@ export function EligibilityResult({ result, onChooseDiagnosis }: EligibilityResu
         <View className='eligibility-next'>
           <View className='eligibility-next__head'>
             <Text className='eligibility-next__title'>下一步：描述病情</Text>
-            <Tag className='eligibility-next__tag' background='var(--ih-color-soon-bg)' color='var(--ih-color-soon-text)'>
-              即将上线
-            </Tag>
           </View>
           <Text className='eligibility-next__text'>
-            填写病情、上传资料、支付诊查费和图文问诊将在后续版本开放。本次资格核对不会产生任何费用，也不会创建订单。
+            填写病情、上传检查单或药盒照片，确认信息后提交并支付诊查费{verdict === 'self-pay' ? '（全部自费）' : ''}。本次资格核对不会产生任何费用，也不会创建订单。
           </Text>
-          <Button className='eligibility-next__button' type='primary' block disabled>
-            下一步：描述病情（即将上线）
+          <Button className='eligibility-next__button' type='primary' block onClick={onContinue}>
+            下一步：描述病情
           </Button>
         </View>
       ) : (

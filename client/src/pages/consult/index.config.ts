@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '问诊' });
+export default definePageConfig({ navigationBarTitleText: '我的问诊', enablePullDownRefresh: true });

@@ -14,6 +14,7 @@ import { Badges } from '../../components/Badges';
 import { EligibilityResult } from '../../components/EligibilityResult';
 import type { Badge } from '../../components/status';
 import { checkEligibility, getDoctor, getOfflineVisits } from '../../services/consult';
+import { describeUrl, rememberEligibility } from '../../services/handoff';
 import { pageParams } from '../../services/params';
 import '../../components/consult.scss';
 
@@ -105,7 +106,10 @@ export default function Eligibility() {
     setChecking(true);
     setCheckError(undefined);
     try {
-      setResult(await checkEligibility({ patientId, doctorId, offlineDiagnosis: selected }));
+      const req = { patientId, doctorId, offlineDiagnosis: selected };
+      const answer = await checkEligibility(req);
+      rememberEligibility(req, answer);
+      setResult(answer);
     } catch (e) {
       setCheckError(e instanceof ApiError ? e : new ApiError('BAD_RESPONSE', CLIENT_ERROR_MESSAGES.BAD_RESPONSE, 0, ''));
     } finally {
@@ -160,7 +164,13 @@ export default function Eligibility() {
           />
         </View>
       ) : result ? (
-        <EligibilityResult result={result} onChooseDiagnosis={chooseAgain} />
+        <EligibilityResult
+          result={result}
+          onChooseDiagnosis={chooseAgain}
+          onContinue={() => {
+            if (patientId && selected) void openPage(describeUrl({ patientId, doctorId, offlineDiagnosis: selected }));
+          }}
+        />
       ) : (
         <>
           <Text className='consult-page__section-title'>1. 选择就诊人</Text>
