@@ -45,9 +45,9 @@ describe('登录', () => {
     redirect.mockRestore();
   });
 
-  it('the doctor workspace entry leads to the staff sign-in', () => {
+  it('the doctor workspace entry leads to the staff sign-in', async () => {
     render(<Doctor />);
-    fireEvent.click(screen.getByText('医护人员登录'));
+    fireEvent.click(await screen.findByText('医护人员登录'));
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/auth/staff/index' });
   });
 });

@@ -67,3 +67,28 @@ export function Picker(props: Props) {
     </div>
   );
 }
+
+/** Taro's Textarea: like Input, `{ detail: { value } }` on input and blur. */
+export const Textarea = forwardRef<HTMLTextAreaElement, Props>((props, ref) => {
+  const { className, value, placeholder, maxlength, disabled, onInput, onBlur, id } = props as Props & {
+    value?: string; placeholder?: string; maxlength?: number; disabled?: boolean; id?: string;
+    onInput?: (e: { detail: { value: string } }) => void; onBlur?: (e: { detail: { value: string } }) => void;
+  };
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) if (k.startsWith('data-') || k.startsWith('aria-')) rest[k] = v;
+  return (
+    <textarea
+      ref={ref}
+      id={id}
+      className={className as string | undefined}
+      value={value ?? ''}
+      placeholder={placeholder}
+      maxLength={maxlength}
+      disabled={disabled}
+      onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
+      onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}
+      {...rest}
+    />
+  );
+});
+Textarea.displayName = 'Textarea';

@@ -1,3 +1,1 @@
-import { ROADMAP } from '../../../content/roadmap';
-
-export default definePageConfig({ navigationBarTitleText: ROADMAP.doctorWorkspace.title });
+export default definePageConfig({ navigationBarTitleText: '医护工作台' });

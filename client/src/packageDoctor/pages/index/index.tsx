@@ -1,25 +1,34 @@
-import { View } from '@tarojs/components';
-import { ComingSoon } from '../../../components/ComingSoon';
-import { Button } from '../../../components/nut';
-import { URLS } from '../../../routes';
-import { openPage } from '../../../services/nav';
-import { isSignedIn } from '../../../services/session';
+import { Text, View } from '@tarojs/components';
+import { DoctorQueues } from '../../components/DoctorQueues';
+import { ReviewQueue } from '../../components/ReviewQueue';
+import { SignOut } from '../../components/SignOut';
+import { StaffGate } from '../../components/StaffGate';
+import '../../components/workspace.scss';
 
-/** 医生工作台 (not live yet): what it will be, and the staff sign-in that already works. */
-export default function Page() {
-  const signedIn = isSignedIn();
+/**
+ * 医护工作台: the signed-in staff member's role decides the view — a doctor gets the
+ * department's waiting queue and their own consultations, a pharmacist the prescriptions to
+ * review. The BFF checks the role on every call; this only picks what to show.
+ */
+export default function Workspace() {
   return (
-    <View className='page landing landing--doctorWorkspace'>
-      <ComingSoon feature='doctorWorkspace'>
-        {!signedIn ? (
-          <Button className='landing__staff-login' type='primary' block onClick={() => void openPage(URLS.staffLogin)}>
-            医护人员登录
-          </Button>
-        ) : null}
-        <Button className='landing__home' type={signedIn ? 'primary' : 'default'} block onClick={() => void openPage(URLS.home)}>
-          返回首页
-        </Button>
-      </ComingSoon>
+    <View className='page workspace'>
+      <StaffGate>
+        {(me) => (
+          <>
+            <View className={`workspace__head workspace__head--${me.role.toLowerCase()}`}>
+              <View className='workspace__who'>
+                <Text className='workspace__title'>{me.role === 'DOCTOR' ? '医生工作台' : '药师审方'}</Text>
+                <Text className='workspace__lead'>
+                  {[me.staff?.nameMasked ?? me.displayName, me.roleLabel, me.staff?.hospitalName, me.staff?.departmentName].filter(Boolean).join(' · ')}
+                </Text>
+              </View>
+              <SignOut />
+            </View>
+            {me.role === 'DOCTOR' ? <DoctorQueues /> : <ReviewQueue />}
+          </>
+        )}
+      </StaffGate>
     </View>
   );
 }
