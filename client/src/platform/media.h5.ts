@@ -15,7 +15,8 @@ export const media: MediaBridge = {
       const temp = (res.tempFiles ?? []) as unknown as H5TempFile[];
       return {
         kind: 'picked',
-        files: temp.slice(0, count).map((f, i) => {
+        // A file input may give more than `count`: useUploads keeps what fits and says what it left out.
+        files: temp.map((f, i) => {
           const file = f.originalFileObj;
           const name = file?.name && /\.[a-z0-9]+$/i.test(file.name) ? file.name : nameFromPath(f.path, i);
           const size = typeof file?.size === 'number' ? file.size : typeof f.size === 'number' ? f.size : null;
