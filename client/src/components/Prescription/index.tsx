@@ -189,7 +189,7 @@ export interface VerificationProps {
 
 /** The server's verification of the signatures now (SM3 hash recomputed, SM2 checked). */
 export function Verification({ loading, error, result, onRetry }: VerificationProps) {
-  if (loading && !result) {
+  if (!result && (loading || !error)) {
     return (
       <View className='rx-verify rx-verify--loading'>
         <Loading type='circular' />
@@ -201,7 +201,7 @@ export function Verification({ loading, error, result, onRetry }: VerificationPr
     return (
       <View className='rx-verify rx-verify--error' role='alert'>
         <Text className='rx-verify__title'>签名验证结果获取失败</Text>
-        <Text className='rx-verify__line'>{error?.message ?? '请稍后重试'}</Text>
+        <Text className='rx-verify__line'>{error?.message}</Text>
         {onRetry ? (
           <Button className='rx-verify__retry' size='small' fill='outline' onClick={onRetry}>
             重新验证

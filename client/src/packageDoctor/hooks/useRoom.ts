@@ -52,6 +52,8 @@ export function useRoom(consultationId: string, initial: RoomState): RoomView {
     });
     feed.current = f;
     f.start();
+    // The history at once (the socket or the long poll then brings what is new).
+    void f.refresh();
     return () => {
       f.stop();
       feed.current = null;
