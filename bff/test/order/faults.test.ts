@@ -85,9 +85,10 @@ describe('6302 settlement notify', () => {
     const u = await patientUser(h);
     const { orderId } = await consultationOrder(h, w, u);
     const { mixTradeNo } = await prepareAndPayWechat(h, u, orderId);
-    h.fault({ platform: 'mobile-pay', operation: '6302', kind: 'notify_late', params: { ms: 1500 }, times: 1 });
+    h.fault({ platform: 'mobile-pay', operation: '6302', kind: 'notify_late', params: { ms: 4000 }, times: 1 });
     h.wechatPay.payMixedOrder(mixTradeNo);
-    const paid = await waitForState(h, orderId, ['PAID'], 1400);
+    // A moment after the WeChat callback the BFF asks 6301 itself (NUDGE_DELAY_MS), long before the late notify.
+    const paid = await waitForState(h, orderId, ['PAID'], 3800);
     expect(paid.state).toBe('PAID');
     await h.mobilePay.notifier.idle();
     const n = await h.prisma.inboundNotification.findUniqueOrThrow({ where: { idempotencyKey: `6302:${paid.payOrdId}:02` } });
@@ -249,7 +250,8 @@ describe('double tap', () => {
     const { orderId } = await consultationOrder(h, w, u);
     await authorize(h, u, 'PAYMENT', orderId);
     expect((await h.http().post(`/api/v1/orders/${orderId}/prepare-insurance`).set(u.auth).send({})).status).toBe(200);
-    const [a, b, c] = await Promise.all([0, 1, 2].map(() => h.http().post(`/api/v1/orders/${orderId}/pay`).set(u.auth).send({ channel: 'WECHAT' })));
+    const taps = await Promise.all([0, 1, 2].map(() => h.http().post(`/api/v1/orders/${orderId}/pay`).set(u.auth).send({ channel: 'WECHAT' })));
+    const [a, b, c] = taps as [(typeof taps)[number], (typeof taps)[number], (typeof taps)[number]];
     for (const r of [a, b, c]) expect(r.status).toBe(200);
     expect(new Set([a.body.paymentId, b.body.paymentId, c.body.paymentId]).size).toBe(1);
     expect(new Set([a.body.launch.mixTradeNo, b.body.launch.mixTradeNo, c.body.launch.mixTradeNo]).size).toBe(1);

@@ -90,13 +90,30 @@ async function recordRejected(ctx: OrderContext, source: NotifySource, raw: stri
   }
 }
 
-/** After a cash confirmation the insurance part is asked about at once (the 6302 may be late or lost). */
-async function nudge(ctx: OrderContext, orderId: string, actor: string): Promise<void> {
-  try {
-    await reconcileOrder(ctx, orderId, actor);
-  } catch (err) {
-    ctx.logger.warn({ err, orderId }, 'query after a channel notify failed; reconciliation will retry');
-  }
+/**
+ * One part was confirmed and the other is still missing: if it has not arrived a moment later
+ * (a lost or late 6302, a lost channel callback), ask the platforms. Deferred so the callback is
+ * acknowledged at once (WeChat wants an answer within 5 s) and nothing is asked when the other
+ * notify simply follows; one pending nudge per order per process.
+ */
+const pendingNudges = new Set<string>();
+export const NUDGE_DELAY_MS = 2000;
+function nudge(ctx: OrderContext, orderId: string, actor: string): void {
+  if (pendingNudges.has(orderId)) return;
+  pendingNudges.add(orderId);
+  const t = setTimeout(() => {
+    void (async () => {
+      try {
+        const o = await ctx.prisma.order.findUnique({ where: { id: orderId }, select: { state: true } });
+        if (o && (o.state === 'PAYING' || o.state === 'PRE_SETTLED')) await reconcileOrder(ctx, orderId, actor);
+      } catch (err) {
+        ctx.logger.warn({ err, orderId }, 'query after a notify failed; reconciliation will retry');
+      } finally {
+        pendingNudges.delete(orderId);
+      }
+    })();
+  }, NUDGE_DELAY_MS);
+  t.unref();
 }
 
 // ── 6302 ─────────────────────────────────────────────────────────────────────────────────────
@@ -127,7 +144,7 @@ export async function handleSettlementNotify(ctx: OrderContext, raw: string): Pr
       }
       const r = await confirmInsurance(ctx, order.id, { source: '6302', payOrdId: n.payOrdId, medOrgOrd: n.medOrgOrd, ...(n.ordStas ? { ordStas: n.ordStas } : {}), feeSumamtFen: n.feeSumamtFen, ownPayAmtFen: n.ownPayAmtFen, psnAcctPayFen: n.psnAcctPayFen, fundPayFen: n.fundPayFen, ...(n.setlType ? { setlType: n.setlType } : {}) }, actor);
       if (r.refundNeeded) await refundAfterClosedService(ctx, order.id, actor);
-      if (r.outcome === 'recorded') await nudge(ctx, order.id, actor); // the cash part may be confirmable by query
+      if (r.outcome === 'recorded') nudge(ctx, order.id, actor); // the cash part may be confirmable by query
       return r.outcome === 'mismatch' || r.outcome === 'inconsistent' ? 'FAILED' : r.outcome === 'already' ? 'IGNORED' : 'PROCESSED';
     },
   );
@@ -163,19 +180,21 @@ async function processWechatEvent(ctx: OrderContext, ev: WechatPayEvent): Promis
             return 'PROCESSED';
           }
           if (ev.order.mix_pay_status !== 'MIX_PAY_SUCCESS') return 'IGNORED';
+          let outcome: string = 'recorded';
           if (payment.cashFen > 0 && ev.order.self_pay_status === 'SELF_PAY_SUCCESS') {
             const r = await confirmCash(ctx, payment.id, { source: 'wechat:MEDICAL_INSURANCE.SUCCESS', amountFen: ev.order.wechat_pay_cash_fee ?? 0, channelTradeNo: ev.order.mix_trade_no }, actor);
             if (r.refundNeeded) await refundAfterClosedService(ctx, o.id, actor);
             if (r.outcome === 'mismatch' || r.outcome === 'inconsistent') return 'FAILED';
+            outcome = r.outcome;
           }
-          // The insurance part counts only on 6302/6301: ask the center now rather than wait.
-          await nudge(ctx, o.id, actor);
+          // The insurance part counts only on 6302/6301: when it is still missing, ask the center now rather than wait.
+          if (outcome === 'recorded') nudge(ctx, o.id, actor);
           return 'PROCESSED';
         }
         if (ev.transaction.trade_state !== 'SUCCESS') return 'IGNORED';
         const r = await confirmCash(ctx, payment.id, { source: 'wechat:TRANSACTION.SUCCESS', amountFen: ev.transaction.amount.total, ...(ev.transaction.transaction_id ? { channelTradeNo: payment.channelTradeNo ?? ev.transaction.transaction_id } : {}) }, actor);
         if (r.refundNeeded) await refundAfterClosedService(ctx, o.id, actor);
-        if (r.outcome === 'recorded') await nudge(ctx, o.id, actor);
+        if (r.outcome === 'recorded') nudge(ctx, o.id, actor);
         return r.outcome === 'mismatch' || r.outcome === 'inconsistent' ? 'FAILED' : 'PROCESSED';
       },
     };
@@ -240,7 +259,7 @@ export async function handleAlipayNotify(ctx: OrderContext, raw: string, parsed:
       if (ev.tradeStatus !== 'TRADE_SUCCESS' && ev.tradeStatus !== 'TRADE_FINISHED') return 'IGNORED';
       const r = await confirmCash(ctx, payment.id, { source: 'alipay:notify', amountFen: ev.totalFen, channelTradeNo: ev.tradeNo }, actor);
       if (r.refundNeeded) await refundAfterClosedService(ctx, payment.orderId, actor);
-      if (r.outcome === 'recorded') await nudge(ctx, payment.orderId, actor);
+      if (r.outcome === 'recorded') nudge(ctx, payment.orderId, actor);
       return r.outcome === 'mismatch' || r.outcome === 'inconsistent' ? 'FAILED' : 'PROCESSED';
     },
   );
@@ -266,12 +285,14 @@ export async function handleNationalAppNotify(ctx: OrderContext, raw: string): P
         await withOrderLock(ctx.prisma, payment.orderId, (tx, o) => flagOrder(tx, o, 'national APP notify amount differs from the payment', actor));
         return 'FAILED';
       }
+      let outcome: string = 'recorded';
       if (payment.cashFen > 0) {
         const r = await confirmCash(ctx, payment.id, { source: 'national-app:notify', amountFen: ev.totalFen, channelTradeNo: ev.tradeNo }, actor);
         if (r.refundNeeded) await refundAfterClosedService(ctx, payment.orderId, actor);
         if (r.outcome === 'mismatch' || r.outcome === 'inconsistent') return 'FAILED';
+        outcome = r.outcome;
       }
-      await nudge(ctx, payment.orderId, actor);
+      if (outcome === 'recorded') nudge(ctx, payment.orderId, actor);
       return 'PROCESSED';
     },
   );

@@ -156,7 +156,7 @@ export interface ReconciliationSummary {
   errors: number;
 }
 
-/** One run of the job. Safe to call from several instances at once. */
+/** One run of the job (at most `limit` orders, default 50, so a run stays short; the next run takes the rest). */
 export async function runReconciliation(ctx: OrderContext, opts: { limit?: number } = {}): Promise<ReconciliationSummary> {
   const { prisma } = ctx;
   const now = ctx.now();
@@ -174,14 +174,15 @@ export async function runReconciliation(ctx: OrderContext, opts: { limit?: numbe
   };
   let errorMessage: string | null = null;
   try {
-    const candidates = await prisma.order.findMany({ where, orderBy: { updatedAt: 'asc' }, take: opts.limit ?? 200, select: { id: true } });
-    for (const { id } of candidates) {
+    const candidates = await prisma.order.findMany({ where, orderBy: { updatedAt: 'asc' }, take: opts.limit ?? 50, select: { id: true } });
+    const concurrency = await orderSetting(prisma, 'reconcileConcurrency', ctx.logger);
+    const one = async (id: string) => {
       // Claim the order (another instance may have taken it meanwhile).
       const claimed = await prisma.order.updateMany({
         where: { id, OR: [{ reconcileLeaseUntil: null }, { reconcileLeaseUntil: { lt: new Date() } }] },
         data: { reconcileLeaseUntil: new Date(Date.now() + lease * 1000), reconcileAttempts: { increment: 1 } },
       });
-      if (claimed.count !== 1) continue;
+      if (claimed.count !== 1) return;
       summary.examined += 1;
       try {
         const out = await reconcileOrder(ctx, id, `reconcile:${ctx.instanceId}`);
@@ -201,9 +202,15 @@ export async function runReconciliation(ctx: OrderContext, opts: { limit?: numbe
         summary.errors += 1;
         ctx.logger.warn({ err, orderId: id }, 'reconciliation of an order failed; it is tried again on the next run');
       } finally {
-        await prisma.order.updateMany({ where: { id }, data: { reconcileLeaseUntil: null } });
+        await prisma.order.updateMany({ where: { id }, data: { reconcileLeaseUntil: null } }).catch(() => undefined);
       }
-    }
+    };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, candidates.length) }, async () => {
+        while (next < candidates.length) await one(candidates[next++]!.id);
+      }),
+    );
   } catch (err) {
     errorMessage = err instanceof Error ? err.message.slice(0, 400) : 'failed';
     throw err;

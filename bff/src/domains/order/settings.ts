@@ -21,6 +21,8 @@ export const ORDER_SETTINGS = {
   statusPollSeconds: { key: 'order_status_poll_seconds', fallback: 3, min: 1, max: 300 },
   /** After this many reconciliation attempts without a final answer the order is flagged. */
   reconcileMaxAttempts: { key: 'order_reconcile_max_attempts', fallback: 20, min: 1, max: 1000 },
+  /** Orders one instance reconciles at the same time. */
+  reconcileConcurrency: { key: 'order_reconcile_concurrency', fallback: 4, min: 1, max: 32 },
   /** Saved delivery addresses per account. */
   maxAddresses: { key: 'order_max_addresses', fallback: 20, min: 1, max: 100 },
 } as const;
