@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@ih/db';
 import { INSECURE_DEV_SECRETS } from '../../src/config';
 import { authorize, consultationOrder, makeWorld, patientUser, startOrderHarness, type OrderHarness } from './harness';
 
@@ -107,9 +108,12 @@ async function pool<T>(items: T[], size: number, fn: (t: T, i: number) => Promis
   }));
 }
 
+let db: TestDatabase;
 beforeAll(async () => {
   await startProxy();
-  h = await startOrderHarness({ PUBLIC_BASE_URL: proxyUrl });
+  // Its own database: the two processes' jobs must not reconcile other test files' orders.
+  db = await createTestDatabase(process.env.IH_BFF_TEST_DATABASE_URL);
+  h = await startOrderHarness({ PUBLIC_BASE_URL: proxyUrl, DATABASE_URL: db.url });
   await h.prisma.setting.upsert({ where: { key: 'order_reconcile_after_seconds' }, update: { value: 3600 }, create: { key: 'order_reconcile_after_seconds', value: 3600 } });
   const [p1, p2] = [await freePort(), await freePort()];
   // The two processes boot while the orders are set up (they only answer callbacks, which come later).
@@ -136,6 +140,7 @@ afterAll(async () => {
   );
   await new Promise<void>((r) => proxy.close(() => r()));
   await h?.close();
+  await db?.drop();
 });
 
 it(`${N} orders settled by racing notifies and two reconciling instances: zero double settlements`, async () => {
