@@ -4,7 +4,7 @@
  * order / never / badly signed / stale / with a wrong amount, WeChat callbacks with a wrong amount,
  * unknown ordStas, a failed settlement, and the double tap on 支付.
  */
-import { authorize, consultationOrder, events, makeWorld, order, patientUser, prepareAndPayWechat, startOrderHarness, waitForState, type OrderHarness, type World } from './harness';
+import { assertNoSecretsInLogs, authorize, consultationOrder, events, makeWorld, order, patientUser, prepareAndPayWechat, startOrderHarness, waitForState, type OrderHarness, type World } from './harness';
 import { reconcileOrder, runReconciliation } from '../../src/domains/order';
 
 let h: OrderHarness;
@@ -278,5 +278,11 @@ describe('double tap', () => {
     expect(await h.prisma.payment.count({ where: { orderId } })).toBe(1);
     const bad = await h.http().post(`/api/v1/orders/${orderId}/pay`).set(u.auth).set('Idempotency-Key', 'x').send({ channel: 'WECHAT' });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('logs', () => {
+  it('no pay_auth_no, ID number or name reached a log line', () => {
+    assertNoSecretsInLogs(h);
   });
 });

@@ -148,6 +148,9 @@ describe('self-pay', () => {
     const notLive = await makeWorld(h, { live: false });
     const u3 = await patientUser(h, 'zhang');
     const { orderId: o3 } = await consultationOrder(h, notLive, u3);
+    // The confirm page says so before the cashier.
+    const preview = await h.http().get(`/api/v1/orders/${o3}`).set(u3.auth);
+    expect(preview.body).toMatchObject({ payMode: 'SELF_PAY', selfPayReason: 'HOSPITAL_NOT_LIVE', selfPayReasonText: expect.stringContaining('尚未开通') });
     const r3 = await h.http().post(`/api/v1/orders/${o3}/prepare-insurance`).set(u3.auth).send({});
     expect(r3.body).toMatchObject({ payMode: 'SELF_PAY', selfPayReason: 'HOSPITAL_NOT_LIVE' });
   });

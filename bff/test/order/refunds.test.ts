@@ -7,7 +7,7 @@ jest.mock('../../src/domains/prescription/hooks', () => {
 });
 import { refundConsultationFee, revokePrescriptionOrders, runReconciliation } from '../../src/domains/order';
 import { createStaff } from '../authHelpers';
-import { approvedPrescription, authorize, consultationOrder, events, makeWorld, order, patientUser, prepareAndPayWechat, startOrderHarness, waitForState, type OrderHarness, type PatientUser, type World } from './harness';
+import { approvedPrescription, assertNoSecretsInLogs, authorize, consultationOrder, events, makeWorld, order, patientUser, prepareAndPayWechat, startOrderHarness, waitForState, type OrderHarness, type PatientUser, type World } from './harness';
 import { signIn } from '../authHelpers';
 
 let h: OrderHarness;
@@ -255,5 +255,11 @@ describe('prescription changed (revokePrescriptionOrders) and expiry', () => {
     expect((await h.prisma.payment.findUniqueOrThrow({ where: { id: p.id } })).status).toBe('CLOSED');
     const pay = await h.http().post(`/api/v1/orders/${orderId}/pay`).set(u.auth).send({ channel: 'WECHAT' });
     expect(pay.body.code).toBe('PAYMENT_ORDER_CLOSED');
+  });
+});
+
+describe('logs', () => {
+  it('no pay_auth_no, ID number or name reached a log line', () => {
+    assertNoSecretsInLogs(h);
   });
 });

@@ -30,6 +30,8 @@ import {
   CreatePrescriptionOrderRequestSchema,
   FulfilmentRequestSchema,
   OrderListQuerySchema,
+  PAY_MODE_LABELS,
+  SELF_PAY_REASON_TEXT,
   OrderStatusSchema,
   OrderViewSchema,
   PayRequestSchema,
@@ -50,7 +52,7 @@ import { authUser, requireAuth, type AuthState } from '../auth/middleware';
 import { AddressService } from './addresses';
 import { callbacksRouter } from './callbacks';
 import { createOrderContext, registerOrderContext, type OrderContext, type OrderPlatforms } from './context';
-import { prepareCashier } from './insurance';
+import { automaticSelfPayReason, prepareCashier } from './insurance';
 import { chooseFulfilment, createPrescriptionOrder, listOrders } from './orders';
 import { pay } from './payments';
 import { pollOrder, runReconciliation } from './reconcile';
@@ -94,9 +96,20 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
     c.body = created;
   });
 
+  /** The order as the confirm page shows it: before the cashier, an order that cannot use insurance already says so and why. */
+  const orderView = async (userId: string, id: string) => {
+    const o = await loadOwnOrder(ctx, userId, id);
+    const view = await buildOrderView(ctx, o);
+    if (o.state === 'CREATED' && o.payMode === 'INSURANCE') {
+      const reason = await automaticSelfPayReason(ctx, o);
+      if (reason) Object.assign(view, { payMode: 'SELF_PAY', payModeLabel: PAY_MODE_LABELS.SELF_PAY, selfPayReason: reason, selfPayReasonText: SELF_PAY_REASON_TEXT[reason] });
+    }
+    return OrderViewSchema.parse(view);
+  };
+
   router.get('/orders/:id', patientOnly, validate(IdParams, 'params'), async (c) => {
     const { id } = input(c, 'params', IdParams);
-    c.body = OrderViewSchema.parse(await buildOrderView(ctx, await loadOwnOrder(ctx, authUser(c).id, id)));
+    c.body = await orderView(authUser(c).id, id);
   });
 
   router.put('/orders/:id/fulfilment', patientOnly, validate(IdParams, 'params'), validate(FulfilmentRequestSchema), async (c) => {
@@ -104,7 +117,7 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
     const b = input(c, 'body', FulfilmentRequestSchema);
     await chooseFulfilment(ctx, authUser(c).id, id, b.fulfilment, b.addressId ?? null);
     await record(c, 'order.fulfilment', 'order', id, { fulfilment: b.fulfilment });
-    c.body = OrderViewSchema.parse(await buildOrderView(ctx, await loadOwnOrder(ctx, authUser(c).id, id)));
+    c.body = await orderView(authUser(c).id, id);
   });
 
   router.get('/orders/:id/cashier', patientOnly, validate(IdParams, 'params'), async (c) => {
