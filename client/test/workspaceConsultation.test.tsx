@@ -135,7 +135,8 @@ describe('before accepting', () => {
     expect(sent.kind).toBe('TEXT');
     expect(sent.text).toBe('请继续每天早上服用氨氯地平 1 片');
     expect(sent.clientMsgId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
-    expect(container.querySelector('.chat-msg--mine .chat-msg__read')?.textContent).toBe('未读');
+    await waitFor(() => expect(container.querySelector('.msg--mine .msg__read')?.textContent).toBe('未读'));
+    expect(container.querySelector('.msg--mine .msg__sender')?.textContent).toBe('我');
   });
 
   it('another doctor was faster: says so and leads back to the queue', async () => {

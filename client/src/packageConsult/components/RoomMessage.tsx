@@ -15,12 +15,21 @@ export interface RoomMessageProps {
   onPreview: (message: ConsultationMessage) => void;
   /** The signed image link expired or failed: fetch the message again for a fresh one. */
   onImageFailed: (message: ConsultationMessage) => void;
+  /** Whose room view this is (the doctor's workspace shows the same messages from the other side). */
+  viewer?: 'PATIENT' | 'DOCTOR';
+  /** A prescription card was tapped (default: the patient's prescription page). */
+  onOpenPrescription?: (prescriptionId: string) => void;
 }
 
-const SENDER_NAMES = { PATIENT: '我', DOCTOR: '医生', SYSTEM: '系统' } as const;
+const SENDER_NAMES = {
+  PATIENT: { PATIENT: '我', DOCTOR: '医生', SYSTEM: '系统' },
+  DOCTOR: { PATIENT: '患者', DOCTOR: '我', SYSTEM: '系统' },
+} as const;
+
+const openPatientPrescription = (id: string) => void openPage(withQuery(URLS.prescription, { id }));
 
 /** One message: text, image (tap to enlarge), prescription card, or a centred system note. */
-export function RoomMessage({ message: m, peerReadSeq, fileSrc, onPreview, onImageFailed }: RoomMessageProps) {
+export function RoomMessage({ message: m, peerReadSeq, fileSrc, onPreview, onImageFailed, viewer = 'PATIENT', onOpenPrescription = openPatientPrescription }: RoomMessageProps) {
   const [broken, setBroken] = useState(false);
   if (m.kind === 'SYSTEM' || m.sender === 'SYSTEM') {
     return (
@@ -30,11 +39,11 @@ export function RoomMessage({ message: m, peerReadSeq, fileSrc, onPreview, onIma
       </View>
     );
   }
-  const mine = m.sender === 'PATIENT';
+  const mine = m.sender === viewer;
   const read = mine && m.seq <= peerReadSeq;
   return (
     <View id={`msg-${m.seq}`} className={`msg msg--${mine ? 'mine' : 'theirs'} msg--kind-${m.kind}`} data-seq={m.seq}>
-      <Text className='msg__sender'>{SENDER_NAMES[m.sender]}</Text>
+      <Text className='msg__sender'>{SENDER_NAMES[viewer][m.sender]}</Text>
       <View className='msg__bubble'>
         {m.kind === 'TEXT' ? <Text className='msg__text' userSelect>{m.text}</Text> : null}
         {m.kind === 'IMAGE' && m.file ? (
@@ -58,7 +67,7 @@ export function RoomMessage({ message: m, peerReadSeq, fileSrc, onPreview, onIma
           <View
             className='msg-rx'
             role='button'
-            onClick={() => m.prescriptionId && void openPage(withQuery(URLS.prescription, { id: m.prescriptionId }))}
+            onClick={() => m.prescriptionId && onOpenPrescription(m.prescriptionId)}
           >
             <Text className='msg-rx__title'>电子处方</Text>
             <Text className='msg-rx__text'>{m.text || '医生已为您开具处方，药师审核通过后可支付取药'}</Text>

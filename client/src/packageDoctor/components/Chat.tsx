@@ -1,14 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { MESSAGE_TEXT_MAX, SendMessageRequestSchema, fieldErrors, type ConsultationMessage, type ConsultationStatus, type RoomState } from '@ih/contract';
 import { Button } from '../../components/nut';
 import { FormError } from '../../components/Form';
+import { RoomMessage } from '../../packageConsult/components/RoomMessage';
 import { sendMessage } from '../../packageConsult/services/consultations';
 import { buildUrl, isApiError } from '../../services/request';
 import { useRoom } from '../hooks/useRoom';
-import { shortTime } from '../services/format';
 import { TextArea } from './TextArea';
+import '../../packageConsult/components/room.scss';
 import './workspace.scss';
 
 const MODE_NOTES: Partial<Record<string, string>> = {
@@ -29,40 +30,11 @@ function closedNote(status: ConsultationStatus): string {
   return '问诊已结束，不能再发送消息。';
 }
 
-function Bubble({ m, peerReadSeq, onOpenPrescription }: { m: ConsultationMessage; peerReadSeq: number; onOpenPrescription?: (id: string) => void }) {
-  if (m.sender === 'SYSTEM' || m.kind === 'SYSTEM') {
-    return (
-      <View className='chat-msg chat-msg--system' data-seq={m.seq}>
-        <Text className='chat-msg__system'>{m.text}</Text>
-      </View>
-    );
-  }
-  const mine = m.sender === 'DOCTOR';
-  return (
-    <View className={`chat-msg chat-msg--${mine ? 'mine' : 'peer'} chat-msg--${m.kind.toLowerCase()}`} data-seq={m.seq}>
-      <Text className='chat-msg__who'>
-        {mine ? '我' : '患者'} · {shortTime(m.createdAt)}
-      </Text>
-      {m.kind === 'TEXT' ? <Text className='chat-msg__bubble'>{m.text}</Text> : null}
-      {m.kind === 'IMAGE' && m.file ? (
-        <Image
-          className='chat-msg__image'
-          src={buildUrl(m.file.url)}
-          mode='widthFix'
-          onClick={() => {
-            const url = buildUrl(m.file!.url);
-            void Promise.resolve(Taro.previewImage?.({ urls: [url], current: url })).catch(() => undefined);
-          }}
-        />
-      ) : null}
-      {m.kind === 'PRESCRIPTION' ? (
-        <View className='chat-msg__bubble chat-msg__rx' role='button' onClick={() => m.prescriptionId && onOpenPrescription?.(m.prescriptionId)}>
-          <Text>电子处方 · {m.text ?? '点击查看'}</Text>
-        </View>
-      ) : null}
-      {mine ? <Text className='chat-msg__read'>{m.seq <= peerReadSeq ? '已读' : '未读'}</Text> : null}
-    </View>
-  );
+function preview(m: ConsultationMessage, all: ConsultationMessage[]) {
+  const urls = all.filter((x) => x.kind === 'IMAGE' && x.file).map((x) => buildUrl(x.file!.url));
+  const current = m.file ? buildUrl(m.file.url) : urls[0];
+  if (!current) return;
+  void Promise.resolve(Taro.previewImage?.({ urls, current })).catch(() => undefined);
 }
 
 export interface ChatProps {
@@ -127,7 +99,16 @@ export function Chat({ consultationId, initial, onStatus, onOpenPrescription }: 
       <View className='chat__messages'>
         {room.messages.length === 0 ? <Text className='chat__empty'>暂无消息</Text> : null}
         {room.messages.map((m) => (
-          <Bubble key={m.seq} m={m} peerReadSeq={room.state.peerReadSeq} onOpenPrescription={onOpenPrescription} />
+          <RoomMessage
+            key={m.seq}
+            message={m}
+            viewer='DOCTOR'
+            peerReadSeq={room.state.peerReadSeq}
+            fileSrc={buildUrl}
+            onPreview={(x) => preview(x, room.messages)}
+            onImageFailed={room.refetch}
+            onOpenPrescription={(rxId) => onOpenPrescription?.(rxId)}
+          />
         ))}
       </View>
       {room.state.canSend ? (

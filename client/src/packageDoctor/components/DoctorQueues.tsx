@@ -8,7 +8,7 @@ import { openPage } from '../../services/nav';
 import { withQuery } from '../../packageConsult/services/params';
 import { useCursorList } from '../hooks/useCursorList';
 import { QUEUE_POLL_MS, usePolling } from '../hooks/usePolling';
-import { patientLine, shortTime } from '../services/format';
+import { clock, patientLine, shortTime } from '../services/format';
 import { listConsultations } from '../services/workspace';
 import { Tabs } from './Tabs';
 import './workspace.scss';
@@ -65,7 +65,7 @@ export function DoctorQueues() {
       <View className='workspace__section-title'>
         <Text>
           {current.label}
-          {list.refreshedAt ? <Text className='workspace__refreshed'>（{shortTime(new Date(list.refreshedAt).toISOString()).slice(6)} 更新）</Text> : null}
+          {list.refreshedAt ? <Text className='workspace__refreshed'>（{clock(list.refreshedAt)} 更新）</Text> : null}
         </Text>
         <Button className='workspace__refresh' size='small' fill='outline' loading={list.refreshing} disabled={list.refreshing || list.loading} onClick={list.refresh}>
           刷新

@@ -15,6 +15,8 @@ export interface RoomView {
   add: (m: ConsultationMessage) => void;
   /** Fetch what is new now. */
   refresh: () => void;
+  /** Fetch one message again (an image whose signed link expired gets a fresh one). */
+  refetch: (m: ConsultationMessage) => void;
 }
 
 /**
@@ -80,5 +82,14 @@ export function useRoom(consultationId: string, initial: RoomState): RoomView {
 
   const add = useCallback((m: ConsultationMessage) => merge([m]), [merge]);
   const refresh = useCallback(() => void feed.current?.refresh(), []);
-  return { messages, state, mode, fatal, add, refresh };
+  const refetch = useCallback(
+    (m: ConsultationMessage) => {
+      getMessages(consultationId, { after: m.seq - 1, limit: 1 }).then(
+        (r) => merge(r.items),
+        (e: unknown) => console.warn('[room] message refetch failed', (e as ApiError).code),
+      );
+    },
+    [consultationId, merge],
+  );
+  return { messages, state, mode, fatal, add, refresh, refetch };
 }

@@ -1,13 +1,17 @@
 /** Display helpers of the workspace (China time; patients only masked). */
 import { chinaDateTime } from '@ih/contract';
+import { shortTime as listTime } from '../../pages/consult/consultations';
 
 const GENDER_LABELS = { MALE: '男', FEMALE: '女', UNKNOWN: '未知' } as const;
 
-/** "11-22 08:30" (China time) from an ISO time; '' when missing or unreadable. */
+/** "11-22 08:30" (China time; with the year when not this year); '' when missing. Same as the patient's lists. */
 export function shortTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? '' : chinaDateTime(ms).slice(5, 16);
+  return iso ? listTime(iso) : '';
+}
+
+/** "08:30:15" (China time) of an epoch ms. */
+export function clock(ms: number): string {
+  return chinaDateTime(ms).slice(11, 19);
 }
 
 /** "2026-11-22 08:30" (China time). */
