@@ -42,7 +42,8 @@ async function waitRefund(orderId: string, states: string[]) {
 describe('patient refund before dispatch', () => {
   it('with a fresh authorization: 6203 ALL for the insurance part, the cash (share + delivery) back through WeChat; REFUNDED', async () => {
     const u = await patientUser(h);
-    const { orderId } = await paidPrescription(u);
+    const { orderId, prescriptionId } = await paidPrescription(u);
+    expect((await h.prisma.prescription.findUniqueOrThrow({ where: { id: prescriptionId } })).status).toBe('PAID'); // onPrescriptionPaid
     const o = await order(h, orderId);
     await authorize(h, u, 'REFUND', orderId);
     const r = await h.http().post(`/api/v1/orders/${orderId}/refund`).set(u.auth).send({ reason: '不需要了' });
@@ -56,6 +57,7 @@ describe('patient refund before dispatch', () => {
     const wx = [...h.wechatPay.refunds.values()].find((x) => x.out_refund_no === refund.refundNo)!;
     expect(wx.amount.refund).toBe(o.cashPayFen + o.deliveryFeeFen);
     expect(await events(h, orderId)).toEqual(expect.arrayContaining(['startRefund', 'completeRefund']));
+    expect((await h.prisma.prescription.findUniqueOrThrow({ where: { id: prescriptionId } })).status).toBe('REFUNDED'); // onPrescriptionRefunded
     // Whole order only, once.
     const again = await h.http().post(`/api/v1/orders/${orderId}/refund`).set(u.auth).send({ reason: '再退一次' });
     expect(again.body.code).toBe('ORDER_REFUND_NOT_ALLOWED');

@@ -8,29 +8,11 @@
  */
 import type { Prisma } from '@ih/db';
 import { onConsultationPaid, onConsultationRefunded } from '../consult/hooks';
+import { onPrescriptionPaid, onPrescriptionRefunded } from '../prescription/hooks';
 
 type Tx = Prisma.TransactionClient;
 
 export type PaidHookOutcome = 'OK' | 'ALREADY' | 'CLOSED' | 'NO_HOOK';
-
-interface PrescriptionHooks {
-  onPrescriptionPaid?: (tx: Tx, prescriptionId: string) => Promise<unknown>;
-  onPrescriptionRefunded?: (tx: Tx, prescriptionId: string) => Promise<unknown>;
-}
-
-let rxHooks: PrescriptionHooks | undefined;
-/** RX-BFF's hooks module (loaded on first use: it is written in parallel with this domain). */
-function prescriptionHooks(): PrescriptionHooks {
-  if (!rxHooks) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      rxHooks = require('../prescription/hooks') as PrescriptionHooks;
-    } catch {
-      rxHooks = {};
-    }
-  }
-  return rxHooks;
-}
 
 function outcomeWord(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -45,10 +27,8 @@ export async function orderPaidHook(tx: Tx, orderId: string, paidAt: Date): Prom
     return r.outcome === 'WAITING' ? 'OK' : r.outcome === 'CLOSED' ? 'CLOSED' : 'ALREADY';
   }
   if (o.kind === 'PRESCRIPTION' && o.prescriptionId) {
-    const hook = prescriptionHooks().onPrescriptionPaid;
-    if (!hook) return 'NO_HOOK';
-    const w = outcomeWord(await hook(tx, o.prescriptionId));
-    return w === 'CLOSED' || w === 'REVOKED' || w === 'CANCELLED' ? 'CLOSED' : 'OK';
+    const w = outcomeWord(await onPrescriptionPaid(tx, o.prescriptionId, { paidAt }));
+    return w === 'CLOSED' || w === 'REVOKED' || w === 'CANCELLED' ? 'CLOSED' : w === 'ALREADY_PAID' ? 'ALREADY' : 'OK';
   }
   return 'NO_HOOK';
 }
@@ -56,5 +36,5 @@ export async function orderPaidHook(tx: Tx, orderId: string, paidAt: Date): Prom
 export async function orderRefundedHook(tx: Tx, orderId: string, refundedAt: Date): Promise<void> {
   const o = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { kind: true, consultationId: true, prescriptionId: true } });
   if (o.kind === 'CONSULTATION' && o.consultationId) await onConsultationRefunded(tx, o.consultationId, { refundedAt });
-  else if (o.kind === 'PRESCRIPTION' && o.prescriptionId) await prescriptionHooks().onPrescriptionRefunded?.(tx, o.prescriptionId);
+  else if (o.kind === 'PRESCRIPTION' && o.prescriptionId) await onPrescriptionRefunded(tx, o.prescriptionId, { refundedAt });
 }

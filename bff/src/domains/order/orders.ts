@@ -6,6 +6,7 @@ import type { Fulfilment, OrderList, OrderListQuery } from '@ih/contract';
 import { ORDER_KIND_LABELS, ORDER_STATE_LABELS } from '@ih/contract';
 import type { OrderState, Prisma } from '@ih/db';
 import type { Db } from '../../deps';
+import { payablePrescription } from '../prescription/hooks';
 import { AppError } from '../../lib/errors';
 import { CASH_CHANNELS } from './channels';
 import type { OrderContext } from './context';
@@ -65,18 +66,6 @@ export async function createConsultationOrder(db: Db | Prisma.TransactionClient,
   );
 }
 
-interface RxHooks {
-  payablePrescription?: (db: Db, prescriptionId: string, userId: string) => Promise<{ id: string; totalFen: number }>;
-}
-function rxHooks(): RxHooks {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('../prescription/hooks') as RxHooks;
-  } catch {
-    return {};
-  }
-}
-
 async function checkAddress(db: Db, userId: string, fulfilment: Fulfilment, addressId?: string | null): Promise<string | null> {
   if (fulfilment !== 'DELIVERY') return null;
   if (!addressId) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'addressId', message: '请选择收货地址' }] });
@@ -87,8 +76,8 @@ async function checkAddress(db: Db, userId: string, fulfilment: Fulfilment, addr
 
 /** The prescription's order (an open unpaid one is reused with the new fulfilment). */
 export async function createPrescriptionOrder(db: Db, args: { prescriptionId: string; userId: string; fulfilment: Fulfilment; addressId?: string | null }, now = new Date()): Promise<CreatedOrderRef> {
-  const hooks = rxHooks();
-  if (hooks.payablePrescription) await hooks.payablePrescription(db, args.prescriptionId, args.userId);
+  // RX-BFF: the approved, signed (doctor + pharmacist, verified), current, unexpired version — or a coded refusal.
+  await payablePrescription(db, args.prescriptionId, args.userId);
   const rx = await db.prescription.findFirst({
     where: { id: args.prescriptionId, patient: { ownerUserId: args.userId } },
     select: { id: true, status: true, patientId: true, hospitalId: true, totalFen: true, items: { select: { amountFen: true, quantity: true, unitPriceFen: true } } },
