@@ -16,6 +16,7 @@
  *   POST /wechat-pay/__mock/med-ins/orders/{mix_trade_no}/pay  {result?: "SUCCESS"|"FAIL", fail_reason?}
  *   POST /wechat-pay/__mock/transactions/{out_trade_no}/pay
  *   GET  /wechat-pay/__mock/notifications   (callbacks sent, with attempts and faults)
+ * Env: MOCK_WECHAT_PAY_NOTIFY_RETRY_MS (comma-separated retry delays), MOCK_WECHAT_PAY_REFUND_DELAY_MS.
  */
 import { createHash, randomInt } from 'node:crypto';
 import type Router from '@koa/router';
