@@ -42,6 +42,9 @@ export interface RequestMeta {
   ip?: string | null;
 }
 
+/** How long a replay waits for the first request's order before creating it itself. */
+const REPLAY_ORDER_WAIT_MS = 8000;
+
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: unknown })?.code === 'P2002';
 }
@@ -160,11 +163,23 @@ export class PatientConsultations {
       existing.requestedDoctorId === req.doctorId &&
       (!od || (od.visitNo === req.offlineDiagnosis.visitNo && od.diagnosisCode.toUpperCase() === req.offlineDiagnosis.diagnosisCode.toUpperCase()));
     if (!same) throw new AppError('CONSULTATION_REQUEST_KEY_REUSED');
-    let order;
-    try {
-      order = await this.core.deps.orders.createConsultationOrder(this.prisma, { consultationId: existing.id });
-    } catch (err) {
-      throw new AppError('CONSULTATION_ORDER_FAILED', { cause: err });
+    // The first request may still be creating the order: wait for it rather than race it (only
+    // the creator asks the order domain; a creator that died long ago is replaced).
+    const findOrder = () => this.prisma.order.findFirst({ where: { consultationId: existing.id, kind: 'CONSULTATION' }, orderBy: { createdAt: 'asc' }, select: { id: true, orderNo: true } });
+    let found = await findOrder();
+    const waitUntil = Date.now() + REPLAY_ORDER_WAIT_MS;
+    while (!found && Date.now() < waitUntil) {
+      await new Promise((r) => setTimeout(r, 100));
+      found = await findOrder();
+    }
+    let order: { orderId: string; orderNo: string };
+    if (found) order = { orderId: found.id, orderNo: found.orderNo };
+    else {
+      try {
+        order = await this.core.deps.orders.createConsultationOrder(this.prisma, { consultationId: existing.id });
+      } catch (err) {
+        throw new AppError('CONSULTATION_ORDER_FAILED', { cause: err });
+      }
     }
     return { consultation: await this.detail(actor, existing.id), order: { id: order.orderId, orderNo: order.orderNo }, replayed: true };
   }
