@@ -129,7 +129,7 @@ describe('reading', () => {
     const { body } = await upload(w, w.owner, png());
     expect((await api(w).get(`/files/${body.id}`, w.other.token)).status).toBe(404);
     expect((await api(w).get(`/files/${body.id}`, w.doctor.B.token)).status).toBe(404);
-    await waitingConsultation(w, { imageFileIds: [body.id] });
+    await waitingConsultation(w, { imageFileIds: [body.id] }, w.owner);
     expect((await api(w).get(`/files/${body.id}`, w.doctor.B.token)).status).toBe(200);
     expect((await api(w).get(`/files/${body.id}`, w.doctor.X.token)).status).toBe(404);
     expect((await api(w).get(`/files/${body.id}`, w.other.token)).status).toBe(404);

@@ -127,6 +127,7 @@ export async function makeWorld(opts: { settings?: ConsultSettingsOverrides; env
     return { userId: u.id, token: s.tokens.accessToken, patientId: row.id };
   };
   const owner = await patientUser('zhang');
+  newOwnerImpl = () => patientUser('zhang');
   const other = await patientUser('li');
   // 张建国 is insured with an activated voucher (the insured identity may exist from another test file).
   const hash = cipher.hash(PEOPLE.zhang.id);
@@ -145,6 +146,14 @@ export async function makeWorld(opts: { settings?: ConsultSettingsOverrides; env
       rmSync(filesDir, { recursive: true, force: true });
     },
   };
+}
+
+let newOwnerImpl: (() => Promise<Who & { patientId: string }>) | null = null;
+
+/** Another account with 张建国 as its 就诊人 (one open consultation per patient and doctor: tests that need many use fresh owners). */
+export function newOwner(): Promise<Who & { patientId: string }> {
+  if (!newOwnerImpl) throw new Error('makeWorld first');
+  return newOwnerImpl();
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -171,8 +180,8 @@ export function createBody(w: World, over: Record<string, unknown> = {}) {
 }
 
 /** Creates a consultation through the API (201) and returns its id and order. */
-export async function createConsultation(w: World, over: Record<string, unknown> = {}, who: Who = w.owner) {
-  const res = await api(w).post('/consultations', who.token, createBody(w, over));
+export async function createConsultation(w: World, over: Record<string, unknown> = {}, who: Who & { patientId: string } = w.owner) {
+  const res = await api(w).post('/consultations', who.token, createBody(w, { patientId: who.patientId, ...over }));
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.consultation.id as string, orderId: res.body.order.id as string, body: res.body };
 }
@@ -183,15 +192,17 @@ export async function markPaid(w: World, consultationId: string, paidAt?: Date) 
   return w.prisma.$transaction((tx) => onConsultationPaid(tx, consultationId, paidAt ? { paidAt } : {}));
 }
 
-/** A consultation that is WAITING (paid), and optionally accepted by doctor A. */
-export async function waitingConsultation(w: World, over: Record<string, unknown> = {}) {
-  const c = await createConsultation(w, over);
+/** A consultation that is WAITING (paid), by `who` (default: a fresh owner). */
+export async function waitingConsultation(w: World, over: Record<string, unknown> = {}, who?: Who & { patientId: string }) {
+  const owner = who ?? (await newOwner());
+  const c = await createConsultation(w, over, owner);
   await markPaid(w, c.id);
-  return c;
+  return { ...c, owner };
 }
 
-export async function inProgressConsultation(w: World, doctor: DoctorWho = w.doctor.A, over: Record<string, unknown> = {}) {
-  const c = await waitingConsultation(w, over);
+/** …and accepted by `doctor` (default A). */
+export async function inProgressConsultation(w: World, doctor: DoctorWho = w.doctor.A, over: Record<string, unknown> = {}, who?: Who & { patientId: string }) {
+  const c = await waitingConsultation(w, over, who);
   const r = await api(w).post(`/workspace/consultations/${c.id}/accept`, doctor.token);
   if (r.status !== 200) throw new Error(`accept failed: ${r.status} ${JSON.stringify(r.body)}`);
   return c;
