@@ -39,3 +39,8 @@ export function requestFromParams(p: Record<string, string>): EligibilityRequest
   if (!doctorId || !patientId || !hospitalCode || !visitNo || !diagnosisCode) return null;
   return { doctorId, patientId, offlineDiagnosis: { hospitalCode, visitNo, diagnosisCode } };
 }
+
+/** Forgets the handed-over answer (sign-out, tests). */
+export function forgetEligibility(): void {
+  last = null;
+}

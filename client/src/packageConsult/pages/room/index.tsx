@@ -95,7 +95,10 @@ function Room({ id }: { id: string }) {
 
   const onState = useCallback(
     (s: RoomState) => {
-      setRoom(s);
+      // Read marks and the last seq only grow: an answer that left earlier cannot take them back.
+      setRoom((prev) =>
+        prev ? { ...s, lastSeq: Math.max(prev.lastSeq, s.lastSeq), myReadSeq: Math.max(prev.myReadSeq, s.myReadSeq), peerReadSeq: Math.max(prev.peerReadSeq, s.peerReadSeq) } : s,
+      );
       // Paid, accepted, ended, cancelled: the detail knows deadlines, reasons and what may be done.
       if (statusRef.current !== undefined && s.status !== statusRef.current) {
         statusRef.current = s.status;
