@@ -13,5 +13,5 @@ export const CAPABILITIES: readonly Capability[] = [
   { key: 'voucher', title: '医保电子凭证', description: '授权医保电子凭证，线上看病买药直接使用医保支付', status: 'available' },
   { key: 'orders', title: '我的订单', description: '查看问诊、处方、缴费与配送订单及退款进度', status: 'coming_soon' },
   { key: 'selfService', title: '医保自助经办', description: '参保登记、异地就医备案、慢特病认定等业务在线办理', status: 'coming_soon' },
-  { key: 'doctorWorkspace', title: '医生工作台', description: '医生在线接诊、开具电子处方（仅限本院医生）', status: 'coming_soon' },
+  { key: 'doctorWorkspace', title: '医护工作台', description: '医生在线接诊、开具电子处方，药师在线审方（仅限本院医护人员）', status: 'available' },
 ];

@@ -11,6 +11,7 @@ import { QUEUE_POLL_MS, usePolling } from '../hooks/usePolling';
 import { clock, patientLine, shortTime } from '../services/format';
 import { listConsultations } from '../services/workspace';
 import { Tabs } from './Tabs';
+import '../../packageConsult/components/consult.scss';
 import './workspace.scss';
 
 const TABS: { key: WorkspaceQueueStatus; label: string; empty: string; emptyDescription: string }[] = [

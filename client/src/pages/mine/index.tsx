@@ -104,7 +104,7 @@ export default function Mine() {
           <Cell className='mine__cell mine__cell--patients' title='就诊人管理' extra='本人及家人' clickable onClick={() => void openPage(URLS.patients)} />
         ) : null}
         {me && me.role !== 'PATIENT' ? (
-          <Cell className='mine__cell mine__cell--workspace' title='医生工作台' extra='即将上线' clickable onClick={() => void openPage(URLS.doctorWorkspace)} />
+          <Cell className='mine__cell mine__cell--workspace' title='医生工作台' extra='接诊、审方' clickable onClick={() => void openPage(URLS.doctorWorkspace)} />
         ) : null}
         {!me || me.role === 'PATIENT' ? (
           <>
