@@ -55,11 +55,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     (closing ??= (async () => {
       app.lifecycle.draining = true;
       await app.jobs.stop();
-      // Sockets and long polls first: they are not HTTP requests the drain below would wait for.
-      await app.upgrades.close();
       logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<'closed'>((resolve) => server.close(() => resolve('closed')));
       server.closeIdleConnections();
+      // WebSockets and waiting long polls end now (they would hold the drain up; clients reconnect elsewhere).
+      await app.upgrades.close();
       // Connections that go idle while draining (keep-alive clients) are closed as they do.
       const sweeper = setInterval(() => server.closeIdleConnections(), 100);
       try {
