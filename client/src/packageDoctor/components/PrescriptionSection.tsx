@@ -17,8 +17,7 @@ import './workspace.scss';
 /** The version being worked on: the newest one not replaced by another (cancelled drafts only as history). */
 export function currentPrescription(items: readonly WorkspacePrescription[]): WorkspacePrescription | null {
   const live = items.filter((p) => !p.nextId && p.status !== 'CANCELLED');
-  const pick = (live.length ? live : []).slice().sort((a, b) => b.version - a.version || b.createdAt.localeCompare(a.createdAt));
-  return pick[0] ?? null;
+  return live.sort((a, b) => b.version - a.version || b.createdAt.localeCompare(a.createdAt))[0] ?? null;
 }
 
 type Mode = { kind: 'view' } | { kind: 'edit'; base: WorkspacePrescription | null } | { kind: 'revise'; rx: WorkspacePrescription };
@@ -155,6 +154,9 @@ export function PrescriptionSection({ consultationId, state, open, hasDiagnosis,
               {current.reviseReason ? <Text className='rx-sheet__line'>修改原因：{current.reviseReason}</Text> : null}
               {current.status === 'PENDING_REVIEW' ? <Text className='rx-sheet__line prescription-section__waiting'>已签名提交，等待药师审核。</Text> : null}
               {current.status === 'DRAFT' ? <Text className='rx-sheet__line prescription-section__draft'>草稿尚未签名，提交药师审核前患者看不到此处方。</Text> : null}
+              {current.status === 'DRAFT' && current.rejectReason ? (
+                <Text className='rx-sheet__line prescription-section__previous-reject'>上一版未通过原因：{current.rejectReason}</Text>
+              ) : null}
             </PrescriptionSheet>
             <FormError code={actionError?.code} message={actionError?.message} />
             <View className='ws-card__actions prescription-section__actions'>
