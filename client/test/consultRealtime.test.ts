@@ -250,6 +250,23 @@ describe('sessions and fatal answers', () => {
     expect(sockets[1]!.sent[0]).toEqual({ type: 'auth', token: fresh.accessToken });
   });
 
+  it('an expired token refused at authentication (error frame, then 4401) is renewed once and the socket opened again', async () => {
+    const sockets = fakeSockets();
+    const fresh = tokens();
+    const bff = fakeBff({ 'POST /api/v1/auth/refresh': () => ({ status: 200, body: { tokens: fresh } }) });
+    h = makeFeed(3);
+    h.feed.start();
+    await flush();
+    sockets[0]!.open();
+    sockets[0]!.push({ type: 'error', code: 'SESSION_EXPIRED', message: '登录已过期' });
+    sockets[0]!.close(4401, 'SESSION_EXPIRED');
+    await flush(20);
+    expect(bff.of('POST', '/api/v1/auth/refresh')).toHaveLength(1);
+    expect(sockets).toHaveLength(2);
+    sockets[1]!.open();
+    expect(sockets[1]!.sent[0]).toEqual({ type: 'auth', token: fresh.accessToken });
+  });
+
   it('NOT_FOUND from the poll stops the feed and reports it', async () => {
     fakeSockets({ refuse: true });
     h = makeFeed(3, () => Promise.reject(new ApiError('NOT_FOUND', '请求的内容不存在或已被删除', 404, 'r1')));

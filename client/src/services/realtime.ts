@@ -94,6 +94,8 @@ export class RoomFeed {
   private paused = false;
 
   private conn: SocketConnection | null = null;
+  /** The access token the current connection was opened with. */
+  private connToken: string | null = null;
   /** Bumped whenever a connection is dropped on purpose: late events of an old one are ignored. */
   private connGen = 0;
   private socketFailures = 0;
@@ -198,6 +200,7 @@ export class RoomFeed {
       return;
     }
     this.conn = conn;
+    this.connToken = token;
     this.openTimer = setTimeout(() => this.socketFailed(gen), this.t.openTimeoutMs);
     conn.onOpen(() => {
       if (gen !== this.connGen) return;
@@ -257,6 +260,11 @@ export class RoomFeed {
         if (m.consultationId === this.o.consultationId) this.o.onState(m.state);
         return;
       case 'error':
+        // The access token expired before the socket was authenticated (close 4401 follows).
+        if (!m.consultationId && m.code === 'SESSION_EXPIRED' && this.connToken) {
+          void this.renewAndReconnect(gen, this.connToken);
+          return;
+        }
         // The socket cannot serve this room (e.g. no access): polling reports the real error.
         if (!m.consultationId || m.consultationId === this.o.consultationId) this.socketFailed(gen);
         return;
@@ -311,6 +319,7 @@ export class RoomFeed {
 
   /** Closed with 4401: the access token expired while connected. Renew it (single-flight) and reconnect. */
   private async renewAndReconnect(gen: number, usedToken: string): Promise<void> {
+    if (gen !== this.connGen) return;
     this.dropSocket();
     this.startPolling();
     let outcome: 'refreshed' | 'failed' = 'failed';
