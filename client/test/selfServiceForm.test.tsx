@@ -3,7 +3,7 @@
  * field specs, checked with the contract's validateSelfServiceForm (the BFF runs the same), then
  * the BFF's /validate before the review page. Items come from the real catalog data.
  */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { BANK_ACCOUNT_MESSAGES, ID_CARD_MESSAGES, addDaysYmd, idCardCheckChar, type ValidateResponse } from '@ih/contract';
 import Apply from '../src/packageSelfService/pages/apply/index';
@@ -210,6 +210,21 @@ describe('the generic form from field specs', () => {
     expect(container.querySelector('.form-error--AGENCY_UNAVAILABLE')!.textContent).toMatch(/req-AGENCY_UNAVAILABLE/);
     expect((container.querySelector('.form-input--phone') as HTMLInputElement).value).toBe('13900008000');
   });
+
+  it('a long list of choices (门诊慢特病 diseases) can be filtered by name', async () => {
+    bff('chronic-recognition');
+    const { container } = await open('chronic-recognition');
+    const labels = () => [...container.querySelectorAll('.choice--diseaseCode .choice__item')].map((e) => e.textContent);
+    expect(labels().length).toBeGreaterThan(12);
+    fireEvent.change(container.querySelector('.ss-long-choice--diseaseCode .ss-long-choice__filter')!, { target: { value: '糖尿病' } });
+    expect(labels()).toEqual(['2型糖尿病', '1型糖尿病']);
+    fireEvent.click(screen.getByText('2型糖尿病'));
+    fireEvent.change(container.querySelector('.ss-long-choice--diseaseCode .ss-long-choice__filter')!, { target: { value: '高血压' } });
+    expect(labels()).toContain('2型糖尿病'); // the chosen one stays visible
+    expect(labels()).toContain('高血压');
+    next();
+    expect(fieldError(container, 'diseaseCode')).toBeNull();
+  });
 });
 
 describe('items that are not online forms', () => {
@@ -223,10 +238,13 @@ describe('items that are not online forms', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packageSelfService/pages/item/index?code=flexible-suspend' });
   });
 
-  it('asks to sign in first', async () => {
+  it('asks to sign in first (and loads nothing)', async () => {
     clearSession();
+    const calls = fakeBff({});
     __setRouterParams({ code: 'resident-refund' });
     const { container } = render(<Apply />);
+    await act(async () => undefined);
+    expect(calls.calls).toHaveLength(0);
     expect(container.querySelector('.ss-apply--signed-out')).not.toBeNull();
     expect(screen.getByText('请先登录')).toBeTruthy();
   });

@@ -65,10 +65,11 @@ describe('hall', () => {
     expect(groupItems(summaries(), '慢特病').flatMap((g) => g.items.map((i) => i.code))).toContain('chronic-recognition');
   });
 
-  it('signed out: asks to sign in and loads nothing', () => {
+  it('signed out: asks to sign in and loads nothing', async () => {
     clearSession();
     const calls = fakeBff({});
     render(<Hall />);
+    await act(async () => undefined);
     expect(screen.getByText('登录后办理')).toBeTruthy();
     expect(calls.calls).toHaveLength(0);
   });

@@ -1,5 +1,5 @@
 /** 医保查询 pages: 参保信息, 个人账户 (with a date range), 参保凭证 PDF on H5 (Bearer fetch → viewer), 转移接续进度. */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import QueryPage from '../src/packageSelfService/pages/query/index';
 import { resetSignInRedirect } from '../src/services/request';
 import { clearSession, getToken, saveSession } from '../src/services/session';
@@ -45,6 +45,7 @@ it('个人账户变动: a date range, refused when the end is before the start',
   expect(container.querySelector('.ss-query__change--out')!.textContent).toMatch(/-¥23.00/);
   fireEvent.change(container.querySelector('.ss-date--until input')!, { target: { value: '2020-01-01' } });
   expect(container.querySelector('.form-field--until .form-field__error')!.textContent).toBe('结束日期不能早于开始日期');
+  await act(async () => undefined);
   expect(calls.of('GET', '/api/v1/self-service/account')).toHaveLength(1);
   expect(calls.of('GET', '/api/v1/self-service/account')[0]!.url).toMatch(/since=\d{4}-\d{2}-\d{2}&until=\d{4}-\d{2}-\d{2}/);
 });

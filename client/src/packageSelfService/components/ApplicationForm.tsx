@@ -158,7 +158,7 @@ export function ApplicationForm({ item }: { item: SelfServiceItemDetail }) {
   return (
     <View className='ss-form ss-apply__form'>
       <Text className='ss-page__section-title'>1. 选择办理人</Text>
-      <Text className='ss-page__note ss-apply__patient-note'>
+      <Text className='ss-page__hint ss-apply__patient-note'>
         办理人应为{item.applicantLabel}：可为本人或已添加的家人（就诊人）办理，办理结果归属所选就诊人。
       </Text>
       <PatientPicker
@@ -197,7 +197,7 @@ export function ApplicationForm({ item }: { item: SelfServiceItemDetail }) {
       {mats.length || byForm.length ? (
         <>
           <Text className='ss-page__section-title'>{fields.length ? '3.' : '2.'} 提交材料</Text>
-          <Text className='ss-page__note'>请拍摄或上传材料原件的清晰照片；材料只用于本次办理。</Text>
+          <Text className='ss-page__hint'>请拍摄或上传材料原件的清晰照片；材料只用于本次办理。</Text>
           <View className='ss-form__group'>
             {mats.map((m) => (
               <MaterialInput

@@ -1,4 +1,5 @@
-import { Text, View } from '@tarojs/components';
+import { useState } from 'react';
+import { Input, Text, View } from '@tarojs/components';
 import { addDaysYmd, addMonthsYmd, isValidDate, type DateBound, type FormFieldSpec } from '@ih/contract';
 import { Choice, FormField, TextInput } from '../../components/Form';
 import { areaProvinces } from '../services/regions';
@@ -35,6 +36,26 @@ const MAX_LENGTH: Partial<Record<FormFieldSpec['type'], number>> = {
   bankName: 40,
 };
 
+/** Beyond this many options a filter box helps (e.g. 35 门诊慢特病 diseases). */
+const LONG_LIST = 12;
+
+/** A long single choice: a filter by name above the chips; the chosen one always stays visible. */
+function LongChoice({ name, options, value, onChange, disabled }: { name: string; options: { value: string; label: string }[]; value: string; onChange: (v: string) => void; disabled?: boolean }) {
+  const [filter, setFilter] = useState('');
+  const word = filter.trim();
+  const shown = word ? options.filter((o) => o.label.includes(word) || o.value === value) : options;
+  return (
+    <View className={`ss-long-choice ss-long-choice--${name}`}>
+      <Input className='form-input ss-long-choice__filter' value={filter} placeholder='输入名称查找' maxlength={20} onInput={(e) => setFilter(e.detail.value)} />
+      {shown.length ? (
+        <Choice name={name} options={shown} value={value} onChange={onChange} disabled={disabled} />
+      ) : (
+        <Text className='ss-area__empty'>没有找到「{word}」，请换个名称。</Text>
+      )}
+    </View>
+  );
+}
+
 export interface FieldControlProps {
   spec: FormFieldSpec;
   value: string;
@@ -62,8 +83,14 @@ export function FieldControl({ spec, value, form, onChange, disabled }: FieldCon
       return <Choice name={spec.key} options={spec.options ?? yearOptions()} value={value} onChange={onChange} disabled={disabled} />;
     case 'select':
     case 'radio':
-    case 'disease':
-      return <Choice name={spec.key} options={spec.options ?? []} value={value} onChange={onChange} disabled={disabled} />;
+    case 'disease': {
+      const options = spec.options ?? [];
+      return options.length > LONG_LIST ? (
+        <LongChoice name={spec.key} options={options} value={value} onChange={onChange} disabled={disabled} />
+      ) : (
+        <Choice name={spec.key} options={options} value={value} onChange={onChange} disabled={disabled} />
+      );
+    }
     case 'region':
       return <AreaPicker name={spec.key} provinces={areaProvinces()} value={value} onChange={onChange} placeholder={spec.placeholder ?? `请选择${spec.label}（地市）`} disabled={disabled} />;
     default:

@@ -109,7 +109,7 @@ export function SupplementForm({ detail, item, onDone }: { detail: ApplicationDe
               request={reasons.get(m.code)}
             />
           ))}
-          <Text className='ss-page__note ss-supplement__replace-note'>补正后以本次上传的材料为准，其他材料无需重新提交。</Text>
+          <Text className='ss-page__hint ss-supplement__replace-note'>补正后以本次上传的材料为准，其他材料无需重新提交。</Text>
         </View>
       ) : null}
       <View className={`ss-confirm ss-supplement__confirm${confirmed ? ' ss-supplement__confirm--checked' : ''}`} role='checkbox' aria-checked={confirmed} onClick={() => setConfirmed((c) => !c)}>

@@ -100,9 +100,9 @@ function Detail({ detail, submitted, onChange }: { detail: ApplicationDetail; su
         </View>
       ) : null}
       {!detail.delivered && !final ? (
-        <Text className='ss-page__note ss-application__undelivered'>申请已保存，正在发送到医保经办机构（网络恢复后自动发送，无需重复提交）。</Text>
+        <Text className='ss-page__hint ss-application__undelivered'>申请已保存，正在发送到医保经办机构（网络恢复后自动发送，无需重复提交）。</Text>
       ) : null}
-      {detail.byOtherAccount ? <Text className='ss-page__note ss-application__other'>此申请由他人账号为您办理，仅可查看。</Text> : null}
+      {detail.byOtherAccount ? <Text className='ss-page__hint ss-application__other'>此申请由他人账号为您办理，仅可查看。</Text> : null}
 
       <View className='ss-panel ss-application__progress'>
         <Text className='ss-panel__title'>办理进度</Text>

@@ -18,7 +18,7 @@ export default function Apply() {
   const { code = '' } = pageParams();
   const [signedIn, setSignedIn] = useState(isSignedIn());
   useDidShow(() => setSignedIn(isSignedIn()));
-  const item = useApi(async () => (code ? getItem(code) : null), [code]);
+  const item = useApi(async () => (code && signedIn ? getItem(code) : null), [code, signedIn]);
   const d = item.data;
 
   if (!signedIn) {

@@ -111,7 +111,7 @@ export default function Hall() {
         {others.length ? (
           <>
             <Text className='ss-page__section-title'>单位与医药机构业务</Text>
-            <Text className='ss-page__note ss-hall__others-note'>以下事项由参保单位或定点医药机构办理，请查看材料后到医保经办窗口办理。</Text>
+            <Text className='ss-page__hint ss-hall__others-note'>以下事项由参保单位或定点医药机构办理，请查看材料后到医保经办窗口办理。</Text>
             {others.map((g) => (
               <View key={g.category} className={`ss-category ss-category--${g.category}`}>
                 <View className='ss-category__head'>

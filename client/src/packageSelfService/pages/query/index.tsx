@@ -161,7 +161,7 @@ function TransferProgress() {
   const transfers = (apps.data?.items ?? []).filter((a) => a.category === 'transfer');
   return (
     <>
-      <Text className='ss-page__note ss-query__transfer-note'>
+      <Text className='ss-page__hint ss-query__transfer-note'>
         转移接续由转入地经办机构受理：受理后 5 个工作日内发出《联系函》，转出地 10 个工作日内发出《信息表》并划转资金，转入地收到后 5 个工作日内办结。
       </Text>
       <PageState
