@@ -69,7 +69,7 @@ afterEach(() => {
 describe('showing the room', () => {
   it('the status in words, every kind of message, 已读/未读, image preview and the prescription card', async () => {
     const history = [...HISTORY, message(4, { sender: 'DOCTOR', kind: 'PRESCRIPTION', text: '医生已为您开具处方，药师审核通过后可支付取药', prescriptionId: RX_ID })];
-    room({ history, d: detail({ room: roomState({ lastSeq: 4, myReadSeq: 4, peerReadSeq: 2, displayStatus: 'PRESCRIBED', statusLabel: '已开方' }) }) });
+    room({ history, d: detail({ images: [uploaded(8)], room: roomState({ lastSeq: 4, myReadSeq: 4, peerReadSeq: 2, displayStatus: 'PRESCRIBED', statusLabel: '已开方' }) }) });
     const { container } = render(<RoomPage />);
     expect(await screen.findByText('最近血压偏高')).toBeTruthy();
     expect(container.querySelector('.room-status--PRESCRIBED .room-status__label')!.textContent).toBe('已开方');
@@ -77,6 +77,8 @@ describe('showing the room', () => {
     expect(screen.getByText('纳红梅 主任医师 · 心血管内科')).toBeTruthy();
     expect(container.querySelector('.msg--system.msg--ACCEPTED')!.textContent).toContain('医生已接诊');
     expect(container.querySelector('.room__description-text')!.textContent).toContain('氨氯地平');
+    fireEvent.click(container.querySelector('img.room__description-image')!);
+    expect(Taro.previewImage).toHaveBeenLastCalledWith({ urls: [uploaded(8).url], current: uploaded(8).url });
 
     const read = (seq: number) => container.querySelector(`.msg[data-seq="${seq}"] .msg__read`)?.textContent;
     expect(read(2)).toBe('已读');

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useDidHide, useDidShow } from '@tarojs/taro';
-import { ScrollView, Text, Textarea, View } from '@tarojs/components';
+import { Image, ScrollView, Text, Textarea, View } from '@tarojs/components';
 import {
   CANCEL_CHOICES,
   CANCEL_CHOICE_CODES,
@@ -320,7 +320,20 @@ function Room({ id }: { id: string }) {
         <View className='room__description'>
           <Text className='room__description-title'>病情描述</Text>
           <Text className='room__description-text'>{detail.description}</Text>
-          {detail.images.length ? <Text className='room__description-images'>附图 {detail.images.length} 张</Text> : null}
+          {detail.images.length ? (
+            <View className='room__description-images' aria-label={`附图 ${detail.images.length} 张`}>
+              {detail.images.map((f) => (
+                <Image
+                  key={f.id}
+                  className='room__description-image'
+                  src={buildUrl(f.url)}
+                  mode='aspectFill'
+                  lazyLoad
+                  onClick={() => void Promise.resolve(Taro.previewImage({ urls: detail.images.map((x) => buildUrl(x.url)), current: buildUrl(f.url) })).catch(() => undefined)}
+                />
+              ))}
+            </View>
+          ) : null}
         </View>
         {messages.length === 0 && pending.length === 0 ? <Text className='room__empty'>还没有消息</Text> : null}
         {messages.map((m) => (
