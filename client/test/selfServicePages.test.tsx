@@ -343,21 +343,36 @@ describe('application detail', () => {
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packageSelfService/pages/item/index?code=remote-filing-residence' });
   });
 
-  it('completed filing: the record, cancellable with a reason', async () => {
+  it('completed filing: the record, cancellable with a reason; a refusal for the 6-month lock asks whether the reason changed', async () => {
     const filing = { filingNo: 'YD6401202611220001', kind: 'LONG_TERM_RESIDENCE' as const, placeCode: '510100', placeName: '四川省成都市', placeAdmdvs: '510100', validFrom: '2026-11-22', validUntil: null, status: 'active' as const, cancelledAt: null };
     const done = detail('COMPLETED', { filing, completedAt: '2026-11-23T02:00:00.000Z' });
+    const cancelled = detail('COMPLETED', { filing: { ...filing, status: 'cancelled', cancelledAt: '2026-12-05T02:00:00.000Z' } });
+    let cancelledYet = false;
     const { container, calls } = open(done, {
-      [`POST /api/v1/self-service/filings/${APP_ID}/cancel`]: (c) => ({ status: 200, body: { ...filing, applicationId: APP_ID, patient: null, status: 'cancelled', cancelledAt: '2026-11-24T02:00:00.000Z', lockedUntil: null, _sent: c.data } }),
+      [`GET /api/v1/self-service/applications/${APP_ID}`]: () => ({ status: 200, body: cancelledYet ? cancelled : done }),
+      [`POST /api/v1/self-service/filings/${APP_ID}/cancel`]: (c) => {
+        if (!(c.data as { reasonChanged: boolean }).reasonChanged) return err(409, 'SELF_SERVICE_FILING_LOCKED');
+        cancelledYet = true;
+        return { status: 200, body: { ...filing, applicationId: APP_ID, patient: null, status: 'cancelled', cancelledAt: '2026-12-05T02:00:00.000Z', lockedUntil: null } };
+      },
     });
     await screen.findByText('备案类型');
     expect(container.querySelector('.ss-filing--active .ss-value--until')!.textContent).toBe('有效期至长期有效（变更或取消前）');
     fireEvent.click(screen.getByText('取消备案'));
+    expect(container.querySelector('.choice--reasonChanged')).toBeNull();
     fireEvent.click(screen.getByText('确认取消备案'));
     expect(container.querySelector('.form-field--reason .form-field__error')!.textContent).toBe('请填写取消原因');
     fireEvent.change(container.querySelector('.form-input--reason')!, { target: { value: '已回参保地居住' } });
     fireEvent.click(screen.getByText('确认取消备案'));
-    await waitFor(() => expect(calls.of('POST', `/api/v1/self-service/filings/${APP_ID}/cancel`)).toHaveLength(1));
-    expect(calls.of('POST', `/api/v1/self-service/filings/${APP_ID}/cancel`)[0]!.data).toEqual({ reason: '已回参保地居住', reasonChanged: false });
+    await waitFor(() => expect(container.querySelector('.choice--reasonChanged')).not.toBeNull());
+    expect(container.querySelector('.form-field--reasonChanged .form-field__error')!.textContent).toMatch(/备案原因未变化的不能变更或取消/);
+    fireEvent.click(container.querySelector('.choice--reasonChanged .choice__item--yes')!);
+    fireEvent.click(screen.getByText('确认取消备案'));
+    await waitFor(() => expect(container.querySelector('.ss-filing--cancelled')).not.toBeNull());
+    expect(calls.of('POST', `/api/v1/self-service/filings/${APP_ID}/cancel`).map((c) => c.data)).toEqual([
+      { reason: '已回参保地居住', reasonChanged: false },
+      { reason: '已回参保地居住', reasonChanged: true },
+    ]);
   });
 });
 

@@ -31,14 +31,16 @@ export function FilingCard({ filing, applicationId, who, onCancelled }: FilingCa
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const locked = !!filing.lockedUntil;
   const longTerm = REMOTE_FILING_TERM[filing.kind] === 'long';
+  // Known from the filings list; the application page learns it from the BFF's refusal.
+  const [lockedSeen, setLockedSeen] = useState(false);
+  const locked = !!filing.lockedUntil || lockedSeen;
 
   async function cancel() {
     if (busy) return;
     const body = { reason, reasonChanged };
     const problems = fieldErrors(FilingCancelSchema, body);
-    if (locked && !reasonChanged) problems.reasonChanged = `备案生效后 6 个月内（${filing.lockedUntil} 前）不能取消，备案原因发生变化的除外`;
+    if (filing.lockedUntil && !reasonChanged) problems.reasonChanged = `备案生效后 6 个月内（${filing.lockedUntil} 前）不能取消，备案原因发生变化的除外`;
     setErrors(problems);
     setFailure(null);
     if (Object.keys(problems).length) return;
@@ -57,7 +59,10 @@ export function FilingCard({ filing, applicationId, who, onCancelled }: FilingCa
       onCancelled?.();
     } catch (e) {
       if (isApiError(e) && e.code === 'VALIDATION_FAILED' && e.fields.length) setErrors(Object.fromEntries(e.fields.map((f) => [f.path || '_', f.message])));
-      else setFailure(isApiError(e) ? e : new ApiError('BAD_RESPONSE', '取消失败，请稍后重试', 0, ''));
+      else if (isApiError(e) && e.code === 'SELF_SERVICE_FILING_LOCKED' && longTerm) {
+        setLockedSeen(true);
+        setErrors({ reasonChanged: e.message });
+      } else setFailure(isApiError(e) ? e : new ApiError('BAD_RESPONSE', '取消失败，请稍后重试', 0, ''));
     } finally {
       setBusy(false);
     }
@@ -89,7 +94,7 @@ export function FilingCard({ filing, applicationId, who, onCancelled }: FilingCa
         <View className='ss-filing__cancel-form'>
           {locked ? (
             <Text className='ss-panel__note ss-filing__locked'>
-              长期备案生效后 6 个月内（{filing.lockedUntil} 前）原则上不能变更或取消；如备案原因已发生变化（如已回参保地居住），请勾选下方说明。
+              长期备案生效后 6 个月内{filing.lockedUntil ? `（${filing.lockedUntil} 前）` : ''}原则上不能变更或取消；如备案原因已发生变化（如已回参保地居住），请在下方选择“已发生变化”。
             </Text>
           ) : null}
           <FormField name='reason' label='取消原因' error={errors.reason}>
