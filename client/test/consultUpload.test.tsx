@@ -40,7 +40,7 @@ describe('checks before uploading', () => {
   it('refuses a wrong type and a too-large file with what to do, and sends nothing', async () => {
     const uploads = fakeUploads();
     const { container } = render(<Harness />);
-    expect(screen.getByText('支持 JPG、PNG、WEBP 或 HEIC，单个不超过 10MB，最多 9 张')).toBeTruthy();
+    expect(screen.getByText('支持 JPG、PNG、WEBP 或 HEIC 图片，单个不超过 10MB，最多 9 张')).toBeTruthy();
     pickH5([{ name: 'anim.gif', type: 'image/gif', size: 1000 }, jpg('big.jpg', 12 * 1024 * 1024), { name: 'empty.png', type: 'image/png', size: 0 }]);
     fireEvent.click(screen.getByText('添加图片'));
     expect(await screen.findByText('「anim.gif」的格式不支持，请选择 JPG、PNG、WEBP 或 HEIC 格式的图片')).toBeTruthy();

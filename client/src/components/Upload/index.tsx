@@ -46,7 +46,9 @@ function previewLocal(items: UploadItem[], current: UploadItem): void {
  */
 export function Upload({ uploads, rules, max, addLabel = '添加图片', disabled, className }: UploadProps) {
   const { items, notices, remaining } = uploads;
-  const hint = `支持 ${typeNames(acceptedTypes(rules))}，单个不超过 ${formatBytes(maxBytesOf(rules))}，最多 ${max} 张`;
+  // The pickers (platform/media) choose images only: name only the image types here.
+  const pickable = acceptedTypes(rules).filter((t) => t.startsWith('image/'));
+  const hint = `支持 ${typeNames(pickable)} 图片，单个不超过 ${formatBytes(maxBytesOf(rules))}，最多 ${max} 张`;
   return (
     <View className={`upload${className ? ` ${className}` : ''}`}>
       <View className='upload__grid'>
