@@ -46,9 +46,11 @@ test('home page lists every capability from the BFF, the live ones open and the 
   // One navigation: the self-service entry opens the self-service subpackage's page.
   await page.locator('.home-entry--selfService').click();
   await page.waitForURL(/packageSelfService\/pages\/index\/index/, { timeout: 15_000 });
-  const landing = page.locator('.coming-soon--selfService');
-  await landing.waitFor({ timeout: 15_000 });
-  await expect(landing.textContent()).resolves.toMatch(/异地就医备案/);
+  // Signed out, the hall asks for sign-in first (items depend on the person's insurance).
+  const hall = page.locator('.ss-hall');
+  await hall.waitFor({ timeout: 15_000 });
+  await page.locator('.ss-hall__login').waitFor({ timeout: 15_000 });
+  await expect(hall.textContent()).resolves.toContain('登录后办理');
   await page.screenshot({ path: join(ARTIFACTS, 'h5-self-service.png') });
   expect(errors).toEqual([]);
   await context.close();

@@ -3,12 +3,11 @@
  * authorization page (mock), authorizes their 医保电子凭证 and sees their own identity, masked;
  * cancelling on the APP page comes back with nothing charged.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { ARTIFACTS, launchChromium, PHONE } from '../src/browser';
+import { answerOnAppPage, mockUrl as mock, route, signInPatient } from '../src/flows';
 
-const base = () => process.env.E2E_BASE_URL!;
-const mock = () => process.env.E2E_MOCK_URL!;
 // Demo person signed in to the APP by default (prisma/src/seed/data/demo.json: 张建国).
 const FULL_ID = '640104196803150131';
 const MASKED_NAME = '张*国';
@@ -21,31 +20,16 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function agreeOnAppPage(page: Page): Promise<void> {
-  await page.waitForURL((u) => u.href.startsWith(`${mock()}/national-app/`), { timeout: 20_000 });
-  await expect(page.locator('body').textContent()).resolves.toContain('国家医保服务平台');
-  await page.locator('button[value=agree]').click();
-}
-
-async function signInThroughApp(page: Page): Promise<void> {
-  await page.goto(`${base()}/#/pages/auth/login/index`);
-  await page.locator('.login__channel-button').click();
-  await agreeOnAppPage(page);
-  // Back in the H5 with a one-time handoff code that the login page swaps for tokens.
-  await page.waitForURL((u) => u.href.startsWith(base()), { timeout: 20_000 });
-  await page.waitForFunction(() => !!window.localStorage.getItem('ih.session.token'), undefined, { timeout: 20_000 });
-}
-
 test('sign in through the APP page, authorize the e-voucher, see the masked identity', async () => {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
-  await signInThroughApp(page);
+  await signInPatient(page);
   // No token ever travels in an address.
   expect(page.url()).not.toMatch(/token|handoff=/i);
 
-  await page.goto(`${base()}/#/pages/auth/voucher/index`);
+  await page.goto(route('pages/auth/voucher/index'));
   await page.locator('.voucher-entry__agree').click();
-  await agreeOnAppPage(page);
+  await answerOnAppPage(page);
   await page.waitForURL(/voucher-result/, { timeout: 20_000 });
   const card = page.locator('.voucher-card').first();
   await card.waitFor({ timeout: 20_000 });
@@ -70,8 +54,8 @@ test('sign in through the APP page, authorize the e-voucher, see the masked iden
 test('cancelling on the APP page returns with nothing charged', async () => {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
-  await signInThroughApp(page);
-  await page.goto(`${base()}/#/pages/auth/voucher/index`);
+  await signInPatient(page);
+  await page.goto(route('pages/auth/voucher/index'));
   await page.locator('.voucher-entry__agree').click();
   await page.waitForURL((u) => u.href.startsWith(`${mock()}/national-app/`), { timeout: 20_000 });
   await page.locator('button[value=cancel]').click();

@@ -146,7 +146,7 @@ describe('drift check', () => {
     changed = addToModel(changed, 'Drug', 'atcCode String @default("") @map("atc_code") @db.VarChar(8)');
     changed = addToModel(changed, 'Drug', '@@index([atcCode])');
     changed = changed.replace('enum PayMode {\n  INSURANCE\n  SELF_PAY\n}', 'enum PayMode {\n  INSURANCE\n  SELF_PAY\n  MIXED\n}');
-    changed = changed.replace('  cancelReason     String?            @map("cancel_reason") @db.VarChar(255)\n', '');
+    changed = changed.replace(/^ *cancelReason +String\? +@map\("cancel_reason"\) @db\.VarChar\(255\)\n/m, '');
     changed += `
 model Favorite {
   id        String   @id @default(uuid(7)) @db.Char(36)
