@@ -33,6 +33,15 @@ interface HttpLikeError {
   expose?: unknown;
 }
 
+function isTransactionConflict(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message, kind } = e as { code?: unknown; message?: unknown; kind?: unknown };
+    if (code === 'P2034' || kind === 'TransactionWriteConflict') return true;
+    if (typeof message === 'string' && /deadlock found|lock wait timeout|write conflict/i.test(message)) return true;
+  }
+  return false;
+}
+
 /** Maps any thrown value to an AppError (the one place that decides what the client sees). */
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
@@ -45,6 +54,9 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof SyntaxError && status === 400) return new AppError('BAD_JSON', { cause: err });
   if (type === 'request.size.invalid' || type === 'request.aborted' || type === 'stream.encoding.set') return new AppError('BAD_JSON', { cause: err });
   if (isDbUnavailable(err)) return new AppError('DB_UNAVAILABLE', { cause: err });
+  // Two requests changing the same rows at once: the database rolled one back (deadlock, write
+  // conflict). Nothing of it was kept; the user retries on fresh data.
+  if (isTransactionConflict(err)) return new AppError('CONFLICT', { cause: err });
   // ctx.throw(404) and other deliberate http errors: client errors keep their meaning.
   if (status !== undefined && ((status >= 400 && status < 500) || status === 501)) return new AppError(codeForStatus(status), { cause: err });
   return new AppError('INTERNAL', { cause: err });
