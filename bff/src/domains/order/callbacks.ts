@@ -31,6 +31,9 @@ import { flagOrder, withOrderLock } from './stateMachine';
 
 type Outcome = 'PROCESSED' | 'IGNORED' | 'FAILED';
 
+/** A delivery still RECEIVED after this long is assumed abandoned (its process died) and processed again. */
+const IN_PROGRESS_GRACE_MS = 15_000;
+
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
@@ -60,8 +63,11 @@ async function ingest(
     rowId = row.id;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    const existing = await ctx.prisma.inboundNotification.update({ where: { idempotencyKey: n.key.slice(0, 191) }, data: { deliveries: { increment: 1 } }, select: { id: true, status: true } });
+    const existing = await ctx.prisma.inboundNotification.update({ where: { idempotencyKey: n.key.slice(0, 191) }, data: { deliveries: { increment: 1 } }, select: { id: true, status: true, receivedAt: true } });
     if (existing.status !== 'RECEIVED') return true; // a repeat: same ack, no change
+    // Another delivery (maybe on another instance) is processing it right now: let the sender
+    // retry rather than do the same work twice. One that never finished (crash) is taken over.
+    if (Date.now() - existing.receivedAt.getTime() < IN_PROGRESS_GRACE_MS) return false;
     rowId = existing.id; // the first delivery did not finish: process again (guarded steps)
   }
   let outcome: Outcome;

@@ -64,6 +64,9 @@ export interface ConfirmResult {
 
 /** The insurance part is settled (verified evidence). */
 export async function confirmInsurance(ctx: OrderContext, orderId: string, ev: InsuranceEvidence, actor: string): Promise<ConfirmResult> {
+  // A repeat of what is already recorded needs no lock (the usual duplicate notify).
+  const seen = await ctx.prisma.order.findUnique({ where: { id: orderId }, select: { hiSettledAt: true, state: true, payOrdId: true } });
+  if (seen?.hiSettledAt && seen.payOrdId === ev.payOrdId && SETTLED_OR_AFTER.includes(seen.state)) return { outcome: 'already', refundNeeded: false };
   const r = await withOrderLock(ctx.prisma, orderId, async (tx, o): Promise<ConfirmResult> => {
     if (o.payMode !== 'INSURANCE' || o.payOrdId !== ev.payOrdId || (ev.medOrgOrd && o.medOrgOrd && ev.medOrgOrd !== o.medOrgOrd)) {
       await flagOrder(tx, o, `settlement evidence (${ev.source}) does not belong to the order's current upload`, actor, { source: ev.source });
@@ -99,8 +102,10 @@ export async function confirmInsurance(ctx: OrderContext, orderId: string, ev: I
 
 /** The cash part of a payment attempt was paid (verified channel callback or query). */
 export async function confirmCash(ctx: OrderContext, paymentId: string, ev: { source: string; amountFen: number; channelTradeNo?: string }, actor: string): Promise<ConfirmResult> {
-  const p = await ctx.prisma.payment.findUnique({ where: { id: paymentId }, select: { orderId: true } });
+  const p = await ctx.prisma.payment.findUnique({ where: { id: paymentId }, select: { orderId: true, cashFen: true, order: { select: { cashPaidAt: true, state: true } } } });
   if (!p) return { outcome: 'not_found', refundNeeded: false };
+  // A repeat of what is already recorded needs no lock (the second WeChat event, a redelivery).
+  if (p.order.cashPaidAt && ev.amountFen === p.cashFen && SETTLED_OR_AFTER.includes(p.order.state)) return { outcome: 'already', refundNeeded: false };
   const r = await withOrderLock(ctx.prisma, p.orderId, async (tx, o): Promise<ConfirmResult> => {
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
     if (ev.amountFen !== payment.cashFen || payment.cashFen !== (cashDue(o) ?? -1)) {
