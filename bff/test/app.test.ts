@@ -91,7 +91,7 @@ describe('BFF app', () => {
       expect(meta.capabilities.map((c) => c.key)).toEqual([...CAPABILITY_KEYS]);
       for (const c of meta.capabilities) {
         // 在线复诊 (up to the eligibility check) and 医保电子凭证 are live; the others are announced, not live yet.
-        expect(c.status).toBe(['revisit', 'voucher', 'doctorWorkspace', 'selfService'].includes(c.key) ? 'available' : 'coming_soon');
+        expect(c.status).toBe('available');
         expect(c.title).toMatch(/[\u4e00-\u9fff]/);
         expect(c.description).toMatch(/[\u4e00-\u9fff]/);
       }

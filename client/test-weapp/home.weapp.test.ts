@@ -107,7 +107,7 @@ describe('home page (weapp build in miniprogram-simulate)', () => {
     expect(page.queryAll('.home-entry__tag').map((t) => t.text)).toEqual(Array(5).fill('即将上线'));
   });
 
-  test('following the navigation: the 医保服务大厅 subpackage page opens, and 返回首页 switches back to the home tab', async () => {
+  test('following the navigation: the 医保服务大厅 subpackage page opens and, signed out, asks for sign-in first', async () => {
     mp = await launch({ routes: { [META_ROUTE]: () => json(META) }, followNavigation: true });
     const home = await mp.openPage(`/${HOME}`);
     await home.waitFor('.home-entry--selfService');
@@ -115,19 +115,15 @@ describe('home page (weapp build in miniprogram-simulate)', () => {
     await home.tap('.home-entry--selfService');
     const hall = await mp.waitForPage('/packageSelfService/pages/index/index');
     expect(mp.pages.map((p) => p.path)).toEqual([HOME, 'packageSelfService/pages/index/index']);
-    const soon = await hall.waitFor('.coming-soon--selfService');
-    expect(soon.get('.coming-soon__title').text).toBe('医保服务大厅');
-    expect(soon.get('.coming-soon__tag').text).toBe('即将上线');
-    expect(soon.get('.coming-soon__status').text).toBe('该功能尚未开放，目前还不能在线办理。');
-
-    await hall.tap('.landing__home');
-    await mp.waitForPage(`/${HOME}`);
-    expect(mp.callsOf('switchTab').map((o) => o.url)).toEqual([`/${HOME}`]);
-    // The tab page was kept (not reloaded): still one request, the entries still there.
-    expect(mp.pages).toEqual([home]);
-    expect(hall.closed).toBe(true);
+    // Items depend on the person's insurance: no session, no item request, a sign-in prompt.
+    const login = await hall.waitFor('.ss-hall__login');
+    expect(login.text).toContain('去登录');
+    expect(hall.get('.ss-hall').text).toContain('登录后办理');
     expect(mp.requests).toHaveLength(1);
-    expect(home.queryAll('.home-entry')).toHaveLength(5);
+
+    await hall.tap('.ss-hall__login');
+    await hall.waitFor(() => mp!.callsOf('navigateTo').length > 1);
+    expect(mp.callsOf('navigateTo').map((o) => o.url).at(-1)).toBe('/pages/auth/login/index');
   });
 
   // NutUI's icons render an HTML <i> element: the build needs @tarojs/plugin-html for a template

@@ -1,10 +1,8 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { ROADMAP, type RoadmapKey } from '../src/content/roadmap';
 import Consult from '../src/pages/consult/index';
 import Mine from '../src/pages/mine/index';
 import Orders from '../src/pages/orders/index';
-import SelfService from '../src/packageSelfService/pages/index/index';
 
 describe('tab pages', () => {
   it('问诊 asks to sign in when nobody is signed in (nothing asked of the BFF) and leads to the re-visit flow', () => {
@@ -43,19 +41,3 @@ describe('tab pages', () => {
   });
 });
 
-describe('coming-soon landing pages', () => {
-  const cases: [string, () => JSX.Element, RoadmapKey][] = [
-    ['selfService', SelfService, 'selfService'],
-  ];
-
-  it.each(cases)('%s explains what is coming, says it is not live, and leads home', (_name, Page, key) => {
-    const { container } = render(<Page />);
-    expect(container.querySelector(`.coming-soon--${key}`)).not.toBeNull();
-    expect(screen.getByText(ROADMAP[key].title)).toBeTruthy();
-    expect(screen.getByText('即将上线')).toBeTruthy();
-    expect(screen.getByText('该功能尚未开放，目前还不能在线办理。')).toBeTruthy();
-    for (const line of ROADMAP[key].planned) expect(screen.getByText(`· ${line}`)).toBeTruthy();
-    fireEvent.click(screen.getByText('返回首页'));
-    expect(Taro.switchTab).toHaveBeenLastCalledWith({ url: '/pages/index/index' });
-  });
-});
