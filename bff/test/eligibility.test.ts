@@ -212,6 +212,50 @@ describe('each reason alone', () => {
     }
   });
 
+  it('a recognized 慢特病 (self-service recognition, valid today) gets the longer revisit_window_days_recognized window', async () => {
+    const p = app.prisma;
+    const hash = fieldCipher(app.config).hash(PEOPLE.zhang.id);
+    const setRecognized = (v: unknown) => p.setting.upsert({ where: { key: 'revisit_window_days_recognized' }, create: { key: 'revisit_window_days_recognized', value: v as never }, update: { value: v as never } });
+    const picker = async () => OfflineVisitsResponseSchema.parse((await request(app.app.callback()).get(`/api/v1/patients/${patients.zhang}/offline-visits`).set(bearer(owner.access))).body);
+    try {
+      await setRecognized(365);
+      // Without a recognition the 200-day-old diabetes visit is too old.
+      expect((await codesOf('zhang', 'good', DM_OLD)).codes).toEqual(['REVISIT_WINDOW_EXPIRED']);
+      // An expired or revoked recognition does not count.
+      await p.recognizedDisease.create({ data: { idNumberHash: hash, diseaseCode: 'E11.900', diseaseName: '2型糖尿病', kind: 'TWO_DISEASES', recognizedAt: new Date('2024-01-01'), validUntil: new Date('2025-01-01') } });
+      expect((await codesOf('zhang', 'good', DM_OLD)).codes).toEqual(['REVISIT_WINDOW_EXPIRED']);
+      await p.recognizedDisease.update({ where: { idNumberHash_diseaseCode: { idNumberHash: hash, diseaseCode: 'E11.900' } }, data: { validUntil: null, revokedAt: new Date() } });
+      expect((await codesOf('zhang', 'good', DM_OLD)).codes).toEqual(['REVISIT_WINDOW_EXPIRED']);
+
+      // Valid (codes compared case-insensitively): covered, the applied window and the recognition in the answer.
+      await p.recognizedDisease.update({ where: { idNumberHash_diseaseCode: { idNumberHash: hash, diseaseCode: 'E11.900' } }, data: { revokedAt: null, diseaseCode: 'e11.900' } });
+      const res = await check('zhang', 'good', DM_OLD);
+      expect(res.body).toMatchObject({ canConsult: true, insurance: 'covered', reasons: [], revisitWindowDays: 365, recognition: { diseaseName: '2型糖尿病', kind: 'TWO_DISEASES', validUntil: null } });
+      // Only for that disease: the unrecognized hypertension keeps the general window and no recognition.
+      expect((await check('zhang', 'good', HTN)).body).toMatchObject({ revisitWindowDays: 90, recognition: null });
+      // The picker marks the diagnosis and counts the visit as within its window.
+      const body = await picker();
+      expect(body.recognizedWindowDays).toBe(365);
+      const dm = body.items.find((v) => v.visitNo === 'MZ-DEMO-0002')!;
+      expect(dm.withinWindow).toBe(true);
+      expect(dm.diagnoses.find((d) => d.code === 'E11.900')!.recognized).toBe(true);
+
+      // The recognized window is a city setting: 180 days is too short for a 200-day-old visit…
+      await setRecognized(180);
+      expect((await check('zhang', 'good', DM_OLD)).body).toMatchObject({ canConsult: false, revisitWindowDays: 180, reasons: [{ code: 'REVISIT_WINDOW_EXPIRED', message: expect.stringContaining('180 天以内') }] });
+      // …and it is never shorter than the general window.
+      await setRecognized(10);
+      await setWindow(365);
+      expect((await check('zhang', 'good', DM_OLD)).body).toMatchObject({ canConsult: true, revisitWindowDays: 365 });
+      // The same person's offline visit must still exist: a recognition is no visit.
+      expect((await codesOf('zhang', 'good', { ...DM_OLD, visitNo: 'MZ-NOPE' })).codes).toEqual(['NOT_REVISIT']);
+    } finally {
+      await p.recognizedDisease.deleteMany({ where: { idNumberHash: hash } });
+      await p.setting.deleteMany({ where: { key: 'revisit_window_days_recognized' } });
+      await setWindow(90);
+    }
+  });
+
   it('DISEASE_NOT_COVERED: not in the internet disease catalog, or in it but not payable online (self-pay offered)', async () => {
     const absent = await check('zhang', 'good', HLP);
     expect(absent.body).toMatchObject({ canConsult: true, insurance: 'self_pay', disease: null });
@@ -381,8 +425,8 @@ describe('offline visits (the picker)', () => {
     expect(body.revisitWindowDays).toBe(90);
     expect(body.items.map((v) => [v.visitNo, v.withinWindow])).toEqual([['MZ-DEMO-0001', true], ['MZ-DEMO-0002', false]]);
     expect(body.items[0]!.diagnoses).toEqual([
-      { code: 'I10.x00', name: '高血压', primary: true, inCatalog: true, payableOnline: true, category: 'CHRONIC' },
-      { code: 'E78.500', name: '高脂血症', primary: false, inCatalog: false, payableOnline: false, category: null },
+      { code: 'I10.x00', name: '高血压', primary: true, inCatalog: true, payableOnline: true, category: 'CHRONIC', recognized: false },
+      { code: 'E78.500', name: '高脂血症', primary: false, inCatalog: false, payableOnline: false, category: null, recognized: false },
     ]);
     expect(body.items[0]).toMatchObject({ hospitalName: '宁夏医科大学总医院', departmentName: '心血管内科门诊', doctorName: '纳红梅', visitType: 'OUTPATIENT' });
   });

@@ -23,6 +23,7 @@ const PATIENT: Patient = {
 };
 const base: Omit<EligibilityResult, 'canConsult' | 'insurance' | 'reasons'> = {
   revisitWindowDays: 90,
+  recognition: null,
   offlineDiagnosis: { ...REF, hospitalName: '宁夏医科大学总医院', visitDate: '2026-10-13', visitType: 'OUTPATIENT', departmentName: '心血管内科门诊', diagnosisName: '高血压', daysSinceVisit: 40 },
   disease: { code: 'I10.x00', name: '高血压', category: 'CHRONIC', payableOnline: true },
   doctor: { id: DOCTOR_ID, name: '纳红梅', title: 'CHIEF_PHYSICIAN', hospitalId: 'h1', hospitalName: '宁夏医科大学总医院', departmentId: 'd1', departmentName: '心血管内科', consultationFeeFen: 3000 },

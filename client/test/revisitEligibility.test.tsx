@@ -35,19 +35,20 @@ const VISITS: OfflineVisitsResponse = {
       hospitalCode: 'H64010000001', hospitalName: '宁夏医科大学总医院', visitNo: 'MZ-1', visitDate: '2026-10-13', visitType: 'OUTPATIENT', departmentName: '心血管内科门诊',
       doctorName: '纳红梅', daysSinceVisit: 40, withinWindow: true,
       diagnoses: [
-        { code: 'I10.x00', name: '高血压', primary: true, inCatalog: true, payableOnline: true, category: 'CHRONIC' },
-        { code: 'E78.500', name: '高脂血症', primary: false, inCatalog: false, payableOnline: false, category: null },
+        { code: 'I10.x00', name: '高血压', primary: true, inCatalog: true, payableOnline: true, category: 'CHRONIC', recognized: false },
+        { code: 'E78.500', name: '高脂血症', primary: false, inCatalog: false, payableOnline: false, category: null, recognized: false },
       ],
     },
     {
       hospitalCode: 'H64010000002', hospitalName: '自治区人民医院', visitNo: 'MZ-2', visitDate: '2026-05-06', visitType: 'OUTPATIENT', departmentName: '内分泌科门诊',
       doctorName: null, daysSinceVisit: 200, withinWindow: false,
-      diagnoses: [{ code: 'E11.900', name: '2型糖尿病', primary: true, inCatalog: true, payableOnline: true, category: 'CHRONIC' }],
+      diagnoses: [{ code: 'E11.900', name: '2型糖尿病', primary: true, inCatalog: true, payableOnline: true, category: 'CHRONIC', recognized: false }],
     },
   ],
 };
 const base: Omit<EligibilityResult, 'canConsult' | 'insurance' | 'reasons'> = {
   revisitWindowDays: 90,
+  recognition: null,
   offlineDiagnosis: { hospitalCode: 'H64010000001', hospitalName: '宁夏医科大学总医院', visitNo: 'MZ-1', visitDate: '2026-10-13', visitType: 'OUTPATIENT', departmentName: '心血管内科门诊', diagnosisCode: 'I10.x00', diagnosisName: '高血压', daysSinceVisit: 40 },
   disease: { code: 'I10.x00', name: '高血压', category: 'CHRONIC', payableOnline: true },
   doctor: { id: DOCTOR_ID, name: '纳红梅', title: 'CHIEF_PHYSICIAN', hospitalId: '0190a000-0000-7000-8000-0000000000a1', hospitalName: '宁夏医科大学总医院', departmentId: '0190a000-0000-7000-8000-0000000000e1', departmentName: '心血管内科', consultationFeeFen: 3000 },
@@ -216,6 +217,34 @@ describe('the result', () => {
     expect(await screen.findByText('可以在线复诊，医保可参与支付')).toBeTruthy();
     expect(bff.of('POST', '/api/v1/consultations/eligibility')).toHaveLength(2);
     expect(container.querySelector('.eligibility__error')).toBeNull();
+  });
+});
+
+describe('a recognized 慢特病 (self-service hall)', () => {
+  it('the picker marks the recognized diagnosis and states the longer window; a visit within it is not stale', async () => {
+    saveSession(tokens());
+    const recognizedVisits: OfflineVisitsResponse = {
+      ...VISITS,
+      recognizedWindowDays: 180,
+      items: [VISITS.items[0]!, { ...VISITS.items[1]!, daysSinceVisit: 150, withinWindow: true, diagnoses: [{ ...VISITS.items[1]!.diagnoses[0]!, recognized: true }] }],
+    };
+    routes({ [`GET /api/v1/patients/${P1}/offline-visits`]: () => ({ status: 200, body: recognizedVisits }) });
+    const { container } = render(<Eligibility />);
+    fireEvent.click(await screen.findByText(/张\*国/));
+    expect(await screen.findByText('2型糖尿病')).toBeTruthy();
+    expect(screen.getByText(/已认定的门诊慢特病为 180 天内/)).toBeTruthy();
+    expect(container.querySelector('.diagnosis[data-code="E11.900"] .badge--recognized')?.textContent).toBe('已认定慢特病');
+    expect(container.querySelector('.diagnosis[data-code="I10.x00"] .badge--recognized')).toBeNull();
+    expect(container.querySelector('.visit--stale')).toBeNull();
+  });
+
+  it('the result names the recognition and the window it used', () => {
+    const result: EligibilityResult = { ...COVERED, revisitWindowDays: 180, recognition: { diseaseCode: 'I10.x00', diseaseName: '高血压', kind: 'TWO_DISEASES', validUntil: '2027-12-31' } };
+    const { container } = render(<ResultView result={result} onChooseDiagnosis={jest.fn()} onContinue={jest.fn()} />);
+    expect(container.querySelector('.eligibility-result__fact--recognized')?.textContent).toBe('已认定“两病”：高血压（有效期至 2027-12-31），复诊期限按 180 天计算');
+    expect(screen.getByText(/复诊期限 180 天）/)).toBeTruthy();
+    const plain = render(<ResultView result={COVERED} onChooseDiagnosis={jest.fn()} onContinue={jest.fn()} />);
+    expect(plain.container.querySelector('.eligibility-result__fact--recognized')).toBeNull();
   });
 });
 

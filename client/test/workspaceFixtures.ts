@@ -81,7 +81,7 @@ export function consultation(over: Partial<WorkspaceConsultationDetail> = {}): W
       {
         hospitalCode: 'H64010000001', hospitalName: '宁夏医科大学总医院', visitNo: 'MZ-1', visitDate: '2026-10-13', visitType: 'OUTPATIENT',
         departmentName: '心血管内科门诊', doctorName: '纳红梅', daysSinceVisit: 40, withinWindow: true,
-        diagnoses: [{ code: 'I10.x00', name: '高血压', primary: true, inCatalog: true, payableOnline: true, category: 'CHRONIC' }],
+        diagnoses: [{ code: 'I10.x00', name: '高血压', primary: true, inCatalog: true, payableOnline: true, category: 'CHRONIC', recognized: false }],
       },
     ],
     offlineVisitsError: null,

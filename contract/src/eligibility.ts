@@ -220,6 +220,8 @@ export const OfflineDiagnosisSchema = z.object({
   /** Insurance pays its internet re-visits (false when not in the catalog). */
   payableOnline: z.boolean(),
   category: z.enum(DISEASE_CATEGORIES).nullable(),
+  /** The person holds a valid 门诊慢特病 / 两病 recognition of this disease (self-service), so the longer window applies. */
+  recognized: z.boolean().default(false),
 });
 export type OfflineDiagnosis = z.infer<typeof OfflineDiagnosisSchema>;
 
@@ -233,7 +235,7 @@ export const OfflineVisitSchema = z.object({
   doctorName: z.string().nullable(),
   /** Whole days from the visit to today (China time). */
   daysSinceVisit: z.number().int(),
-  /** Within the re-visit window (rule 2). */
+  /** Within the re-visit window (rule 2): the general one, or the recognized-disease one for a recognized diagnosis. */
   withinWindow: z.boolean(),
   diagnoses: z.array(OfflineDiagnosisSchema),
 });
@@ -248,6 +250,8 @@ export const OfflineVisitsResponseSchema = z.object({
   items: z.array(OfflineVisitSchema),
   /** The re-visit window in days (setting revisit_window_days). */
   revisitWindowDays: z.number().int().positive(),
+  /** The window for a disease the person holds a 慢特病 recognition of (setting revisit_window_days_recognized). */
+  recognizedWindowDays: z.number().int().positive().optional(),
   /** Visits older than this day are not listed (YYYY-MM-DD). */
   listedSince: ymd,
 });
@@ -274,7 +278,13 @@ export const EligibilityResultSchema = z.object({
   canConsult: z.boolean(),
   insurance: z.enum(['covered', 'self_pay']),
   reasons: z.array(EligibilityReasonSchema),
+  /** The window applied to this check (the recognized-disease window when `recognition` is set). */
   revisitWindowDays: z.number().int().positive(),
+  /** The person's valid 门诊慢特病 / 两病 recognition of this disease (from the self-service hall), or null. */
+  recognition: z
+    .object({ diseaseCode: z.string(), diseaseName: z.string(), kind: z.string(), validUntil: ymd.nullable() })
+    .nullable()
+    .default(null),
   /** The offline diagnosis as the HIS reports it (null: the HIS has no such visit for this patient). */
   offlineDiagnosis: z
     .object({

@@ -10,6 +10,10 @@
  * - Thresholds and catalogs are data: the window is the `revisit_window_days` setting (default
  *   90 days, Tongchuan §24(3)); the disease catalog, hospitals' live/insurance flags, doctors'
  *   registrations and patients' suspension are rows in the database.
+ * - A disease the person holds a valid 门诊慢特病 / 两病 recognition of (completed in the self-service
+ *   hall, `recognized_diseases`) gets the longer `revisit_window_days_recognized` window (default
+ *   180 days; never shorter than the general one): the agency has confirmed the chronic condition,
+ *   so the offline visit proves the re-visit for longer. The HIS visit is still required.
  * - Days are counted on China's calendar (UTC+8), like the HIS's visit dates.
  * - Only the owner's own 就诊人 can be checked: anybody else's answers 404, like a missing one.
  *
@@ -36,10 +40,14 @@ import type { HisClient, HisVisit } from '../../platforms/his';
 import type { Db } from '../../deps';
 import type { Logger } from '../../logger';
 import { doctorFlags, hospitalInsurance } from '../catalog/service';
+import { recognizedDiseases, type RecognizedDiseaseView } from '../selfService/recognized';
 
 export const SETTING_REVISIT_WINDOW_DAYS = 'revisit_window_days';
 /** Tongchuan §24(3): 三个月内同种疾病复诊. Used only when the setting is missing or malformed. */
 export const DEFAULT_REVISIT_WINDOW_DAYS = 90;
+export const SETTING_RECOGNIZED_WINDOW_DAYS = 'revisit_window_days_recognized';
+/** A city setting; used only when the setting is missing or malformed. */
+export const DEFAULT_RECOGNIZED_WINDOW_DAYS = 180;
 const WINDOW_RANGE = { min: 1, max: 3650 };
 /** The picker lists visits up to this many days older than the window (shown as too old). */
 const LIST_EXTRA_DAYS = 365;
@@ -89,6 +97,21 @@ export class EligibilityService {
     return settingInt(this.deps.prisma, SETTING_REVISIT_WINDOW_DAYS, DEFAULT_REVISIT_WINDOW_DAYS, WINDOW_RANGE, this.deps.logger);
   }
 
+  /** Both windows: the general one and the one for recognized diseases (never shorter than the general one). */
+  private async windows(): Promise<{ general: number; recognized: number }> {
+    const [general, recognized] = await Promise.all([
+      this.windowDays(),
+      settingInt(this.deps.prisma, SETTING_RECOGNIZED_WINDOW_DAYS, DEFAULT_RECOGNIZED_WINDOW_DAYS, WINDOW_RANGE, this.deps.logger),
+    ]);
+    return { general, recognized: Math.max(general, recognized) };
+  }
+
+  /** The person's valid recognitions, by upper-cased disease code. */
+  private async recognitions(idNumberHash: string): Promise<Map<string, RecognizedDiseaseView>> {
+    const list = await recognizedDiseases(this.deps.prisma, idNumberHash, this.now());
+    return new Map(list.map((r) => [r.diseaseCode.trim().toUpperCase(), r]));
+  }
+
   private async ownPatient(userId: string, patientId: string) {
     const patient = await this.deps.prisma.patient.findFirst({
       where: { id: patientId, ownerUserId: userId, deletedAt: null },
@@ -129,9 +152,9 @@ export class EligibilityService {
       if (!h) throw new AppError('NOT_FOUND', { message: '未找到该医院' });
       hospitalCode = h.code;
     }
-    const windowDays = await this.windowDays();
+    const [{ general: windowDays, recognized: recognizedWindowDays }, recognized] = await Promise.all([this.windows(), this.recognitions(patient.idNumberHash)]);
     const today = chinaToday(this.now());
-    const listedSince = addDays(today, -(windowDays + LIST_EXTRA_DAYS));
+    const listedSince = addDays(today, -(recognizedWindowDays + LIST_EXTRA_DAYS));
     const idNo = this.deps.cipher.decrypt(patient.idNumberEnc);
     const visits = await this.askHis('visits', (his) => his.allVisits({ person: { idNo }, ...(hospitalCode ? { hospitalCode } : {}), since: listedSince }));
     const newest = [...visits].sort((a, b) => b.visitDate.localeCompare(a.visitDate) || a.visitNo.localeCompare(b.visitNo)).slice(0, LIST_MAX);
@@ -142,6 +165,7 @@ export class EligibilityService {
     const byCode = new Map(diseases.map((d) => [d.code.toUpperCase(), d]));
     const items: OfflineVisit[] = newest.map((v) => {
       const days = daysBetween(v.visitDate, today);
+      const anyRecognized = v.diagnoses.some((d) => recognized.has(d.code.trim().toUpperCase()));
       return {
         hospitalCode: v.hospitalCode,
         hospitalName: v.hospitalName,
@@ -151,21 +175,24 @@ export class EligibilityService {
         departmentName: v.departmentName,
         doctorName: v.doctorName ?? null,
         daysSinceVisit: days,
-        withinWindow: days >= 0 && days <= windowDays,
+        withinWindow: days >= 0 && days <= (anyRecognized ? recognizedWindowDays : windowDays),
         diagnoses: v.diagnoses.map((d) => {
           const disease = byCode.get(d.code.toUpperCase());
-          return { code: d.code, name: d.name, primary: d.primary, inCatalog: !!disease, payableOnline: disease?.payableOnline ?? false, category: disease?.category ?? null };
+          return {
+            code: d.code, name: d.name, primary: d.primary, inCatalog: !!disease, payableOnline: disease?.payableOnline ?? false, category: disease?.category ?? null,
+            recognized: recognized.has(d.code.trim().toUpperCase()),
+          };
         }),
       };
     });
-    return OfflineVisitsResponseSchema.parse({ items, revisitWindowDays: windowDays, listedSince });
+    return OfflineVisitsResponseSchema.parse({ items, revisitWindowDays: windowDays, recognizedWindowDays, listedSince });
   }
 
   /** The check itself (see the file comment). */
   async check(userId: string, req: EligibilityRequest): Promise<EligibilityResult> {
     const { prisma, cipher } = this.deps;
     const ref = req.offlineDiagnosis;
-    const [patient, doctor, windowDays, disease] = await Promise.all([
+    const [patient, doctor, windows, disease] = await Promise.all([
       this.ownPatient(userId, req.patientId),
       prisma.doctor.findUnique({
         where: { id: req.doctorId },
@@ -176,7 +203,7 @@ export class EligibilityService {
           department: { select: { id: true, name: true, enabled: true, hospitalId: true } },
         },
       }),
-      this.windowDays(),
+      this.windows(),
       prisma.disease.findFirst({ where: { code: ref.diagnosisCode, enabled: true }, select: { code: true, name: true, category: true, payableOnline: true } }),
     ]);
     if (!doctor) throw new AppError('NOT_FOUND', { message: '未找到该医生' });
@@ -189,6 +216,8 @@ export class EligibilityService {
     const mine: HisVisit | null = visit && hisPatients.some((p) => p.patientId === visit.patientId && p.hospitalCode === visit.hospitalCode) ? visit : null;
 
     const today = chinaToday(this.now());
+    const recognition = (await this.recognitions(patient.idNumberHash)).get(ref.diagnosisCode.trim().toUpperCase()) ?? null;
+    const windowDays = recognition ? windows.recognized : windows.general;
     const reasons: EligibilityReason[] = [];
     let offlineDiagnosis: EligibilityResult['offlineDiagnosis'] = null;
     const diagnosis = mine?.diagnoses.find((d) => sameCode(d.code, ref.diagnosisCode));
@@ -249,6 +278,9 @@ export class EligibilityService {
       ...eligibilityOutcome(sorted),
       reasons: sorted,
       revisitWindowDays: windowDays,
+      recognition: recognition
+        ? { diseaseCode: recognition.diseaseCode, diseaseName: recognition.diseaseName, kind: recognition.kind, validUntil: recognition.validUntil }
+        : null,
       offlineDiagnosis,
       disease: disease ?? null,
       doctor: {

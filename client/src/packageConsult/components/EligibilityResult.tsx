@@ -110,6 +110,12 @@ export function EligibilityResult({ result, onChooseDiagnosis, onContinue }: Eli
             复诊依据：{dx.visitDate} {dx.hospitalName} {dx.departmentName}「{dx.diagnosisName}」（{dx.daysSinceVisit} 天前，复诊期限 {result.revisitWindowDays} 天）
           </Text>
         ) : null}
+        {result.recognition ? (
+          <Text className='eligibility-result__fact eligibility-result__fact--recognized'>
+            已认定{result.recognition.kind === 'TWO_DISEASES' ? '“两病”' : '门诊慢特病'}：{result.recognition.diseaseName}
+            {result.recognition.validUntil ? `（有效期至 ${result.recognition.validUntil}）` : ''}，复诊期限按 {result.revisitWindowDays} 天计算
+          </Text>
+        ) : null}
         {result.disease ? (
           <Text className='eligibility-result__fact'>
             病种：{result.disease.name}（{DISEASE_CATEGORY_LABELS[result.disease.category]}，{result.disease.payableOnline ? '医保可支付线上复诊' : '医保不支付线上复诊'}）

@@ -22,8 +22,9 @@ const sameRef = (a: OfflineDiagnosisRef | null, b: OfflineDiagnosisRef) =>
   !!a && a.hospitalCode === b.hospitalCode && a.visitNo === b.visitNo && a.diagnosisCode === b.diagnosisCode;
 
 function diagnosisBadges(d: OfflineVisit['diagnoses'][number]): Badge[] {
-  if (!d.inCatalog) return [{ key: 'not-in-catalog', label: '不在医保病种目录（可自费）', tone: 'warn' }];
-  return d.payableOnline ? [{ key: 'payable', label: '医保可支付', tone: 'ok' }] : [{ key: 'not-payable', label: '医保不支付线上复诊（可自费）', tone: 'warn' }];
+  const recognized: Badge[] = d.recognized ? [{ key: 'recognized', label: '已认定慢特病', tone: 'ok' }] : [];
+  if (!d.inCatalog) return [...recognized, { key: 'not-in-catalog', label: '不在医保病种目录（可自费）', tone: 'warn' }];
+  return [...recognized, d.payableOnline ? { key: 'payable', label: '医保可支付', tone: 'ok' } : { key: 'not-payable', label: '医保不支付线上复诊（可自费）', tone: 'warn' }];
 }
 
 function VisitCard({ visit, windowDays, selected, onSelect }: { visit: OfflineVisit; windowDays: number; selected: OfflineDiagnosisRef | null; onSelect: (ref: OfflineDiagnosisRef) => void }) {
@@ -200,7 +201,11 @@ export default function Eligibility() {
             <>
               <Text className='consult-page__section-title'>2. 选择本次复诊的线下诊断</Text>
               <Text className='consult-page__note eligibility__visits-note'>
-                以下记录来自医院信息系统，不能手工填写。在线复诊须在线下就诊后 {visits.data?.revisitWindowDays ?? '—'} 天内，且为同一疾病。
+                以下记录来自医院信息系统，不能手工填写。在线复诊须在线下就诊后 {visits.data?.revisitWindowDays ?? '—'} 天内，且为同一疾病
+                {visits.data?.recognizedWindowDays && visits.data.recognizedWindowDays > visits.data.revisitWindowDays
+                  ? `；已认定的门诊慢特病为 ${visits.data.recognizedWindowDays} 天内`
+                  : ''}
+                。
               </Text>
               <View className='eligibility__visits'>
                 <PageState
