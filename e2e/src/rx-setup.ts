@@ -6,11 +6,12 @@
  *     → paid like the H5 pays: e-voucher authorization on the APP's page (purpose PAYMENT),
  *       prepare-insurance (6201 + 6202), pay (channel NHSA_APP) → the APP's cashier page (mock)
  *       → the BFF settles on the verified notify / query (polled through /orders/:id/status)
- *   doctor01 (signed in as staff)  accept → diagnose 高血压 → prescription draft → sign-and-submit
+ *   doctor04 (signed in as staff)  accept → diagnose 高血压 → prescription draft → sign-and-submit
  *   pharm01                        approve (signed review)
  *
  * Demo data: prisma/src/seed/data/demo.json (张建国, HIS visit MZ-DEMO-0001 I10.x00 at
- * H64010000001), doctors.json (纳红梅 = doctor01), drugs.json (codes the mobile-pay mock knows).
+ * H64010000001), doctors.json (熊娟 = doctor04: same department as
+ * 纳红梅/doctor01 but not the consultation e2e's doctor, so the two specs never meet on one open re-visit), drugs.json (codes the mobile-pay mock knows).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PHONE } from './browser';
@@ -22,8 +23,8 @@ export const DEMO = {
   hospitalCode: 'H64010000001',
   visitNo: 'MZ-DEMO-0001',
   diagnosisCode: 'I10.x00',
-  doctorName: '纳红梅',
-  doctor: { username: 'doctor01', password: 'Doctor@2026' },
+  doctorName: '熊娟',
+  doctor: { username: 'doctor04', password: 'Doctor@2026' },
   pharmacist: { username: 'pharm01', password: 'Pharm@2026' },
 } as const;
 
@@ -68,7 +69,7 @@ export async function selfPatientId(page: Page): Promise<string> {
   return self.id;
 }
 
-/** doctor01's catalog id (纳红梅 at the demo hospital). */
+/** doctor04's catalog id (熊娟 at the demo hospital). */
 export async function demoDoctorId(page: Page): Promise<string> {
   const list = await call<Page1<{ id: string; name: string; hospitalName?: string }>>(page, `/catalog/doctors?keyword=${encodeURIComponent(DEMO.doctorName)}&pageSize=50`);
   const doctors = list.items.filter((d) => d.name === DEMO.doctorName);
@@ -76,7 +77,7 @@ export async function demoDoctorId(page: Page): Promise<string> {
   return doctors[0]!.id;
 }
 
-/** Patient: a re-visit consultation with doctor01 continuing the HIS visit; its fee order is still unpaid. */
+/** Patient: a re-visit consultation with doctor04 continuing the HIS visit; its fee order is still unpaid. */
 export async function createConsultation(page: Page, patientId: string, doctorId: string): Promise<{ consultationId: string; orderId: string }> {
   const body = {
     patientId,
@@ -132,7 +133,7 @@ async function catalogId(page: Page, kind: 'diseases' | 'drugs', code: string, f
   return hit.id!;
 }
 
-/** doctor01: accept the paid consultation, diagnose 高血压, prescribe RX_DRUGS, sign and submit. */
+/** doctor04: accept the paid consultation, diagnose 高血压, prescribe RX_DRUGS, sign and submit. */
 export async function doctorPrescribes(doctor: Page, consultationId: string): Promise<string> {
   await until('the consultation in the WAITING queue', async () => {
     const q = await call<Page1<{ id: string }>>(doctor, '/workspace/consultations?status=WAITING&limit=50');
