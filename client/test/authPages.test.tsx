@@ -63,14 +63,15 @@ describe('医护人员登录', () => {
     expect(bff.calls).toHaveLength(0);
   });
 
-  it('signs in, stores the session and opens 我的', async () => {
+  it('signs in, stores the session and opens the workspace in place of the sign-in page', async () => {
     const t = tokens();
     const bff = fakeBff({ 'POST /api/v1/auth/staff/login': () => ({ status: 200, body: { tokens: t, user: DOCTOR_ME } }) });
     const { container } = render(<StaffLogin />);
     type(container, 'username', 'doctor01');
     type(container, 'password', 'Doctor@2026');
     fireEvent.click(screen.getByText('登录'));
-    await waitFor(() => expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/mine/index' }));
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/packageDoctor/pages/index/index' }));
+    expect(Taro.switchTab).not.toHaveBeenCalled();
     expect(bff.calls[0]!.data).toEqual({ username: 'doctor01', password: 'Doctor@2026' });
     expect(bff.calls[0]!.header.Authorization).toBeUndefined();
     expect(getToken()).toBe(t.accessToken);

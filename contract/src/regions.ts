@@ -11,6 +11,9 @@
  */
 import { areaList } from '@vant/area-data';
 
+/** The whole division list (province / city / county codes and names): the address region picker reads it through here, so @vant/area-data is a dependency of the contract only. */
+export { areaList };
+
 const MUNICIPALITIES = new Set(['11', '12', '31', '50']);
 
 export interface City {

@@ -1,11 +1,11 @@
 /**
- * 省 / 市 / 区县 chosen step by step from the national division list (@vant/area-data), in plain
+ * 省 / 市 / 区县 chosen step by step from the national division list (@vant/area-data, through the contract's `regions`), in plain
  * views so it behaves the same in WeChat, Alipay and H5 (their native region pickers differ or
  * are missing). A city without districts ends at the city.
  */
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
-import { areaList } from '@vant/area-data';
+import { areaList } from '@ih/contract/src/regions';
 import { Button } from '../../components/nut';
 
 export interface Region {

@@ -33,7 +33,9 @@ export default function StaffLogin() {
       await staffLogin(form, { silent: true });
       setPassword('');
       void Taro.showToast({ title: '登录成功', icon: 'success' });
-      await Taro.switchTab({ url: URLS.mine });
+      // Staff come to work: straight to the workspace (queues), in place of the sign-in page, so
+      // 返回 does not lead back to it. 我的 keeps an entry to the workspace too.
+      await Taro.redirectTo({ url: URLS.doctorWorkspace });
     } catch (e) {
       if (isApiError(e) && e.code === 'VALIDATION_FAILED' && e.fields.length) {
         setErrors(Object.fromEntries(e.fields.map((f) => [f.path, f.message])));
