@@ -139,6 +139,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Sessions, staff sign-in lockout and 就诊人 limits (the DB `settings` rows of the same meaning win; see domains/auth). */
   auth: AuthConfig;
+  /** Request rate limits shared by every BFF process (lib/rateLimit.ts); null = off. */
+  rateLimits: RateLimitsConfig;
   mockBaseUrl: string;
   platforms: PlatformsConfig;
 }
@@ -154,6 +156,35 @@ export interface AuthConfig {
   staffLockoutMinutes: number;
   /** 就诊人 one account may keep (PATIENTS_MAX_PER_USER, default 10). */
   maxPatientsPerUser: number;
+}
+
+/** A fixed window: at most `points` requests per `durationSec` seconds for one caller. */
+export interface RateRule {
+  points: number;
+  durationSec: number;
+}
+
+export interface RateLimitsConfig {
+  /** Sign-in attempts per client IP, every channel and the staff password form together
+   *  (RATE_LIMIT_SIGN_IN, default 60/600; generous because carrier NAT puts many phones behind one IP —
+   *  guessing one staff password is stopped by the account lockout, this stops spraying many). */
+  signIn: RateRule | null;
+  /** Payment actions per signed-in user: order creation, insurance preparation, pay, refund,
+   *  e-voucher authorization starts — each reaches an outside platform (RATE_LIMIT_PAYMENT, default 30/60). */
+  payment: RateRule | null;
+}
+
+/** Defaults when the variable is unset; the test environment leaves the limits off (tests switch them on). */
+const RATE_LIMIT_DEFAULTS: Record<'RATE_LIMIT_SIGN_IN' | 'RATE_LIMIT_PAYMENT', RateRule> = {
+  RATE_LIMIT_SIGN_IN: { points: 60, durationSec: 600 },
+  RATE_LIMIT_PAYMENT: { points: 30, durationSec: 60 },
+};
+
+function rateRule(value: string | undefined, name: keyof typeof RATE_LIMIT_DEFAULTS, nodeEnv: Config['nodeEnv']): RateRule | null {
+  if (value === undefined) return nodeEnv === 'test' ? null : RATE_LIMIT_DEFAULTS[name];
+  if (value.toLowerCase() === 'off') return null;
+  const [points, durationSec] = value.split('/').map(Number) as [number, number];
+  return { points, durationSec };
 }
 
 /** One problem with one variable; the message never contains the variable's value. */
@@ -422,6 +453,16 @@ function buildSchema(env: Env) {
   shape.NATIONAL_APP_SM2_USER_ID_MODE = z.enum(['appSecret', 'default'], { error: '只能是 appSecret 或 default' }).default('appSecret');
   shape.NATIONAL_APP_TIMESTAMP_FORMAT = z.enum(['ms', 'yyyyMMddHHmmss'], { error: '只能是 ms 或 yyyyMMddHHmmss' }).default('ms');
   shape.NATIONAL_APP_MAX_AGE_SECONDS = intInRange(10, 86_400, '必须是 10–86400 之间的秒数').default(300);
+  for (const name of Object.keys(RATE_LIMIT_DEFAULTS)) {
+    shape[name] = z
+      .string()
+      .refine((v) => {
+        if (v.toLowerCase() === 'off') return true;
+        const m = /^(\d{1,6})\/(\d{1,6})$/.exec(v);
+        return !!m && Number(m[1]) >= 1 && Number(m[2]) >= 1 && Number(m[2]) <= 86_400;
+      }, '格式为 次数/秒数（如 60/600，秒数 1–86400），或 off 表示关闭')
+      .optional();
+  }
   return { schema: z.object(shape), mockBase };
 }
 
@@ -530,6 +571,10 @@ export function loadConfig(env: Env = process.env): Config {
       staffMaxFailedLogins: raw.STAFF_LOGIN_MAX_FAILURES as number,
       staffLockoutMinutes: raw.STAFF_LOCKOUT_MINUTES as number,
       maxPatientsPerUser: raw.PATIENTS_MAX_PER_USER as number,
+    },
+    rateLimits: {
+      signIn: rateRule(raw.RATE_LIMIT_SIGN_IN as string | undefined, 'RATE_LIMIT_SIGN_IN', nodeEnv),
+      payment: rateRule(raw.RATE_LIMIT_PAYMENT as string | undefined, 'RATE_LIMIT_PAYMENT', nodeEnv),
     },
     mockBaseUrl: raw.MOCK_BASE_URL as string,
     platforms,

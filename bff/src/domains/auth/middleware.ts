@@ -63,6 +63,9 @@ export function requireAuth(options: RequireAuthOptions = {}) {
 }
 
 /** The signed-in user of a route behind requireAuth. */
+/** Rate-limit key of the signed-in user (lib/rateLimit.ts); place the limit after requireAuth. */
+export const byUser = (ctx: Context): string | null => (ctx.state as AuthState).user?.id ?? null;
+
 export function authUser(ctx: Context): AuthUser {
   const user = (ctx.state as AuthState).user;
   if (!user) throw new Error('authUser(): route is not behind requireAuth()');

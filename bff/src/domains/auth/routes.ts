@@ -20,6 +20,7 @@ import {
   StaffLoginResponseSchema,
 } from '@ih/contract';
 import { input, validate } from '../../lib/validate';
+import { byIp, rateLimit } from '../../lib/rateLimit';
 import { audit } from '../../lib/audit';
 import type { AppDeps } from '../../deps';
 import { describeUser, staffProfile } from './me';
@@ -31,6 +32,7 @@ export function authRouter(deps: AppDeps & { sessions: SessionService }): Router
   const { prisma, logger, sessions } = deps;
   const staffLogin = new StaffLoginService({ prisma, logger, config: deps.config, sessions });
   const router = new Router({ prefix: `${API_PREFIX}/auth` });
+  const signInLimit = rateLimit(deps, 'signin', deps.config.rateLimits.signIn, byIp);
 
   // Token answers must never be stored by a cache.
   router.use(async (ctx, next) => {
@@ -38,7 +40,7 @@ export function authRouter(deps: AppDeps & { sessions: SessionService }): Router
     await next();
   });
 
-  router.post('/staff/login', validate(StaffLoginRequestSchema), async (ctx) => {
+  router.post('/staff/login', signInLimit, validate(StaffLoginRequestSchema), async (ctx) => {
     const body = input(ctx, 'body', StaffLoginRequestSchema);
     const result = await staffLogin.login(ctx, body);
     const user = await describeUser(prisma, { id: result.userId, role: result.role, sessionId: result.sessionId }, result.channel);

@@ -39,7 +39,8 @@ import { fieldCipher } from '../../lib/cipher';
 import { input, validate } from '../../lib/validate';
 import { hisClientFromConfig } from '../../platforms/his';
 import type { AppDeps } from '../../deps';
-import { authUser, requireAuth } from '../auth/middleware';
+import { authUser, byUser, requireAuth } from '../auth/middleware';
+import { rateLimit } from '../../lib/rateLimit';
 import { SessionService } from '../auth/sessions';
 import { filesOf } from '../files/routes';
 import { registerFileAccess } from '../files/access';
@@ -146,6 +147,8 @@ export function consultRouter(deps: ConsultDeps): Router {
 
   const router = new Router({ prefix: API_PREFIX });
   const patientOnly = requireAuth({ roles: ['PATIENT'] });
+  // Creating a consultation opens its fee order: counted with the payment actions (lib/rateLimit.ts).
+  const paymentLimit = rateLimit(deps, 'payment', deps.config.rateLimits.payment, byUser);
   const doctorOnly = requireAuth({ roles: ['DOCTOR'] });
   const participant = requireAuth({ roles: ['PATIENT', 'DOCTOR'] });
   const actorOf = (ctx: Context) => resolveActor(prisma, authUser(ctx));
@@ -172,7 +175,7 @@ export function consultRouter(deps: ConsultDeps): Router {
   });
 
   // ── the patient's consultations ───────────────────────────────────────────────────────────
-  router.post('/consultations', patientOnly, validate(CreateConsultationRequestSchema), async (ctx) => {
+  router.post('/consultations', patientOnly, paymentLimit, validate(CreateConsultationRequestSchema), async (ctx) => {
     const result = await patient.create(await actorOf(ctx), input(ctx, 'body', CreateConsultationRequestSchema), meta(ctx));
     ctx.status = result.replayed ? 200 : 201;
     ctx.body = result;

@@ -48,7 +48,7 @@ import { audit } from '../../lib/audit';
 import { AppError } from '../../lib/errors';
 import { input, validate } from '../../lib/validate';
 import type { AppDeps } from '../../deps';
-import { authUser, requireAuth, type AuthState } from '../auth/middleware';
+import { authUser, byUser, requireAuth, type AuthState } from '../auth/middleware';
 import { AddressService } from './addresses';
 import { callbacksRouter } from './callbacks';
 import { createOrderContext, registerOrderContext, type OrderContext, type OrderPlatforms } from './context';
@@ -59,6 +59,7 @@ import { pollOrder, runReconciliation } from './reconcile';
 import { decideRefund, requestRefund } from './refunds';
 import { orderSetting } from './settings';
 import { recordEvent, withOrderLock } from './stateMachine';
+import { rateLimit } from '../../lib/rateLimit';
 import { buildCashierView, buildOrderView, loadOwnOrder, statusView } from './views';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -76,6 +77,8 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
   const addresses = new AddressService(ctx);
   const router = new Router({ prefix: API_PREFIX });
   const patientOnly = requireAuth({ roles: ['PATIENT'] });
+  // Actions that reach the insurance center or a payment channel: a budget per user (lib/rateLimit.ts).
+  const paymentLimit = rateLimit(deps, 'payment', deps.config.rateLimits.payment, byUser);
   const staffOnly = requireAuth({ roles: ['DOCTOR', 'PHARMACIST', 'ADMIN'] });
   const record = (c: Context, action: string, targetType: string, targetId: string, details?: Record<string, string | number | boolean | null>) => {
     const user = authUser(c);
@@ -88,7 +91,7 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
     c.body = await listOrders(ctx, authUser(c).id, q);
   });
 
-  router.post('/orders/prescription', patientOnly, validate(CreatePrescriptionOrderRequestSchema), async (c) => {
+  router.post('/orders/prescription', patientOnly, paymentLimit, validate(CreatePrescriptionOrderRequestSchema), async (c) => {
     const b = input(c, 'body', CreatePrescriptionOrderRequestSchema);
     const created = await createPrescriptionOrder(prisma, { prescriptionId: b.prescriptionId, userId: authUser(c).id, fulfilment: b.fulfilment, addressId: b.addressId ?? null });
     await record(c, 'order.created', 'order', created.orderId, { kind: 'PRESCRIPTION', fulfilment: b.fulfilment });
@@ -125,7 +128,7 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
     c.body = CashierViewSchema.parse(await buildCashierView(ctx, await loadOwnOrder(ctx, authUser(c).id, id)));
   });
 
-  router.post('/orders/:id/prepare-insurance', patientOnly, validate(IdParams, 'params'), validate(PrepareInsuranceRequestSchema), async (c) => {
+  router.post('/orders/:id/prepare-insurance', patientOnly, paymentLimit, validate(IdParams, 'params'), validate(PrepareInsuranceRequestSchema), async (c) => {
     const { id } = input(c, 'params', IdParams);
     const b = input(c, 'body', PrepareInsuranceRequestSchema);
     try {
@@ -138,7 +141,7 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
     }
   });
 
-  router.post('/orders/:id/pay', patientOnly, validate(IdParams, 'params'), validate(PayRequestSchema), async (c) => {
+  router.post('/orders/:id/pay', patientOnly, paymentLimit, validate(IdParams, 'params'), validate(PayRequestSchema), async (c) => {
     const { id } = input(c, 'params', IdParams);
     const b = input(c, 'body', PayRequestSchema);
     const rawKey = c.get('idempotency-key');
@@ -169,7 +172,7 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
     c.body = OrderStatusSchema.parse(statusView(o, Math.max(1000, every * 1000)));
   });
 
-  router.post('/orders/:id/refund', patientOnly, validate(IdParams, 'params'), validate(RefundRequestSchema), async (c) => {
+  router.post('/orders/:id/refund', patientOnly, paymentLimit, validate(IdParams, 'params'), validate(RefundRequestSchema), async (c) => {
     const { id } = input(c, 'params', IdParams);
     const b = input(c, 'body', RefundRequestSchema);
     const user = authUser(c);

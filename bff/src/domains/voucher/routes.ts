@@ -35,7 +35,8 @@ import { fieldCipher } from '../../lib/cipher';
 import { platformClients } from '../../lib/platformClients';
 import { toAppError } from '../../middleware/errorHandler';
 import type { AppDeps } from '../../deps';
-import { authUser, requireAuth } from '../auth/middleware';
+import { authUser, byUser, requireAuth } from '../auth/middleware';
+import { rateLimit } from '../../lib/rateLimit';
 import { AuthFlowStore, readBindingCookie, setBindingCookie, clearBindingCookie, type BindingCookie } from '../auth/flows';
 import { h5Url } from '../auth/h5';
 import { alipayCodeError, alipayVoucherError, nationalAppExchangeError, wechatVoucherError } from './channelErrors';
@@ -55,6 +56,8 @@ export function voucherRouter(deps: AppDeps): Router {
   const flows = new AuthFlowStore({ prisma, cipher });
   const router = new Router({ prefix: `${API_PREFIX}/voucher` });
   const patientOnly = requireAuth({ roles: ['PATIENT'] });
+  // Each start reaches the e-voucher platform: counted with the payment actions (lib/rateLimit.ts).
+  const paymentLimit = rateLimit(deps, 'payment', deps.config.rateLimits.payment, byUser);
 
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
@@ -88,7 +91,7 @@ export function voucherRouter(deps: AppDeps): Router {
     });
   });
 
-  router.post('/wechat', patientOnly, validate(WechatVoucherRequestSchema), async (ctx) => {
+  router.post('/wechat', patientOnly, paymentLimit, validate(WechatVoucherRequestSchema), async (ctx) => {
     const user = authUser(ctx);
     const body = input(ctx, 'body', WechatVoucherRequestSchema);
     const account = await accountOf(user.id);
@@ -154,7 +157,7 @@ export function voucherRouter(deps: AppDeps): Router {
     });
   }
 
-  router.post('/alipay', patientOnly, validate(AlipayVoucherRequestSchema), async (ctx) => {
+  router.post('/alipay', patientOnly, paymentLimit, validate(AlipayVoucherRequestSchema), async (ctx) => {
     const user = authUser(ctx);
     const body = input(ctx, 'body', AlipayVoucherRequestSchema);
     const account = await accountOf(user.id);
@@ -182,7 +185,7 @@ export function voucherRouter(deps: AppDeps): Router {
     ctx.body = VoucherResultSchema.parse(await alipayQuery(ctx, target, { alipayUserId: token.userId, accessToken: token.accessToken, reqBizNo }, false));
   });
 
-  router.post('/alipay/resume', patientOnly, validate(AlipayVoucherResumeRequestSchema), async (ctx) => {
+  router.post('/alipay/resume', patientOnly, paymentLimit, validate(AlipayVoucherResumeRequestSchema), async (ctx) => {
     const user = authUser(ctx);
     const { attemptId } = input(ctx, 'body', AlipayVoucherResumeRequestSchema);
     const claimed = await flows.claim('ALIPAY_VOUCHER', attemptId, { userId: user.id });
@@ -197,7 +200,7 @@ export function voucherRouter(deps: AppDeps): Router {
   // ── national APP (H5) ──────────────────────────────────────────────────────────────────────
   const callbackUrl = `${config.publicBaseUrl}${API_PREFIX}/voucher/national-app/callback`;
 
-  router.post('/national-app/start', patientOnly, validate(NationalAppVoucherStartRequestSchema), async (ctx) => {
+  router.post('/national-app/start', patientOnly, paymentLimit, validate(NationalAppVoucherStartRequestSchema), async (ctx) => {
     const user = authUser(ctx);
     const body = input(ctx, 'body', NationalAppVoucherStartRequestSchema);
     const target = await service.resolveTarget({ userId: user.id, patientId: body.patientId ?? null, purpose: body.purpose, orderId: body.orderId ?? null });

@@ -31,6 +31,7 @@ import {
 } from '@ih/contract';
 import { input, validate } from '../../../lib/validate';
 import { AppError } from '../../../lib/errors';
+import { byIp, rateLimit } from '../../../lib/rateLimit';
 import { audit } from '../../../lib/audit';
 import { fieldCipher } from '../../../lib/cipher';
 import { platformClients } from '../../../lib/platformClients';
@@ -57,6 +58,8 @@ export function channelAuthRouter(deps: AppDeps & { sessions: SessionService }):
   const clients = platformClients(config, logger);
   const flows = new AuthFlowStore({ prisma, cipher });
   const router = new Router({ prefix: `${API_PREFIX}/auth` });
+  // One sign-in budget per client IP over every channel (and the staff form): see lib/rateLimit.ts.
+  const signInLimit = rateLimit(deps, 'signin', config.rateLimits.signIn, byIp);
 
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
@@ -82,7 +85,7 @@ export function channelAuthRouter(deps: AppDeps & { sessions: SessionService }):
   }
 
   // ── WeChat mini-program ───────────────────────────────────────────────────────────────────
-  router.post('/wechat/login', validate(WechatLoginRequestSchema), async (ctx) => {
+  router.post('/wechat/login', signInLimit, validate(WechatLoginRequestSchema), async (ctx) => {
     const { code } = input(ctx, 'body', WechatLoginRequestSchema);
     const wechat = clients.wechat();
     let session;
@@ -98,7 +101,7 @@ export function channelAuthRouter(deps: AppDeps & { sessions: SessionService }):
   });
 
   // ── Alipay mini-program ───────────────────────────────────────────────────────────────────
-  router.post('/alipay/login', validate(AlipayLoginRequestSchema), async (ctx) => {
+  router.post('/alipay/login', signInLimit, validate(AlipayLoginRequestSchema), async (ctx) => {
     const { authCode } = input(ctx, 'body', AlipayLoginRequestSchema);
     const alipay = clients.alipay();
     let token;
@@ -198,7 +201,7 @@ export function channelAuthRouter(deps: AppDeps & { sessions: SessionService }):
     }
   });
 
-  router.post('/national-app/handoff', validate(NationalAppHandoffRequestSchema), async (ctx) => {
+  router.post('/national-app/handoff', signInLimit, validate(NationalAppHandoffRequestSchema), async (ctx) => {
     const { handoff } = input(ctx, 'body', NationalAppHandoffRequestSchema);
     const claimed = await flows.claim('LOGIN_HANDOFF', handoff, { binding: readBindingCookie(ctx, LOGIN_COOKIE) });
     if (!claimed.ok || !claimed.flow.userId) {
