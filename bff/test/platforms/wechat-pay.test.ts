@@ -6,6 +6,8 @@
  */
 import { createVerify } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createPrisma } from '@ih/db';
+import { DbNonceStore } from '../../src/lib/nonceStore';
 import { WechatClient, type WechatInsuranceAuthorization } from '../../src/platforms/wechat';
 import {
   assertMixedOrderMatches,
@@ -428,6 +430,28 @@ describe('callbacks: verified or rejected', () => {
     await expectPlatformError(verifier({ ...headers, 'wechatpay-signature': `WECHATPAY/SIGNTEST/${headers['wechatpay-signature']}` }, ok.body), { reason: 'SIGNATURE_PROBE' });
     await expectPlatformError(verifier({ ...headers, 'wechatpay-serial': 'PUB_KEY_ID_0000' }, ok.body), { reason: 'UNKNOWN_SERIAL' });
     await expectPlatformError(verifier({ 'wechatpay-timestamp': headers['wechatpay-timestamp']! }, ok.body), { reason: 'MISSING_HEADERS' });
+  });
+
+  it('a replay that reaches another BFF instance is refused too: the nonces are kept in the database', async () => {
+    const url = process.env.IH_BFF_TEST_DATABASE_URL!;
+    const [dbA, dbB] = [createPrisma(url), createPrisma(url)];
+    try {
+      const instanceA = new WechatPayClient({ ...cfg, nonceStore: new DbNonceStore(dbA) });
+      const instanceB = new WechatPayClient({ ...cfg, nonceStore: new DbNonceStore(dbB) });
+      const { mixTradeNo } = await paidOrder();
+      payMock.state.payMixedOrder(mixTradeNo);
+      const ok = await waitFor(medInsEventFor(mixTradeNo));
+      const headers = ok.headers as Record<string, string>;
+      const ev = await instanceA.verifyAndParseNotify(headers, ok.body);
+      expect(ev.type).toBe('MEDICAL_INSURANCE.SUCCESS');
+      await expectPlatformError(instanceB.verifyAndParseNotify(headers, ok.body), { reason: 'REPLAYED_NONCE' });
+      // Kept as long as its timestamp could be accepted (2 × the 300 s window), under a hash of serial|nonce.
+      const row = await dbA.callbackNonce.findUniqueOrThrow({ where: { key: DbNonceStore.keyOf(`${headers['wechatpay-serial']}|${headers['wechatpay-nonce']}`) } });
+      expect(row.expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);
+      expect(row.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(600_000);
+    } finally {
+      await Promise.all([dbA.$disconnect(), dbB.$disconnect()]);
+    }
   });
 
   it('rejects a callback with a stale timestamp (every retry), and the query still finds the payment', async () => {

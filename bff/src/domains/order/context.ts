@@ -11,6 +11,7 @@ import type { Logger } from '../../logger';
 import { fieldCipher } from '../../lib/cipher';
 import { AppError } from '../../lib/errors';
 import { platformClients } from '../../lib/platformClients';
+import { DbNonceStore } from '../../lib/nonceStore';
 import type { MobilePayClient } from '../../platforms/mobile-pay';
 import type { AlipayClient } from '../../platforms/alipay';
 import type { NationalAppClient } from '../../platforms/national-app';
@@ -34,24 +35,28 @@ export interface OrderContext {
   now(): Date;
 }
 
-const wechatPayByConfig = new WeakMap<Config, WechatPayClient>();
+/** One WeChat Pay client per database and configuration (its callback nonces live in that database). */
+const wechatPayClients = new WeakMap<Db, WeakMap<Config, WechatPayClient>>();
 
-export function orderPlatforms(config: Config, logger: Logger): OrderPlatforms {
+export function orderPlatforms(config: Config, logger: Logger, prisma: Db): OrderPlatforms {
   const clients = platformClients(config, logger);
   return {
     mobilePay: () => clients.mobilePay(),
     alipay: () => clients.alipay(),
     nationalApp: () => clients.nationalApp(),
     wechatPay: () => {
-      let c = wechatPayByConfig.get(config);
+      let byConfig = wechatPayClients.get(prisma);
+      if (!byConfig) wechatPayClients.set(prisma, (byConfig = new WeakMap()));
+      let c = byConfig.get(config);
       if (!c) {
         try {
-          c = wechatPayClientFromConfig(config);
+          // Replayed callbacks are refused whichever instance they reach: nonces in the database.
+          c = wechatPayClientFromConfig(config, { nonceStore: new DbNonceStore(prisma) });
         } catch (err) {
           logger.warn({ platform: 'wechat-pay', reason: err instanceof Error ? err.message : 'unknown' }, 'platform not configured');
           throw new AppError('CHANNEL_NOT_CONFIGURED', { cause: err });
         }
-        wechatPayByConfig.set(config, c);
+        byConfig.set(config, c);
       }
       return c;
     },
@@ -64,7 +69,7 @@ export function createOrderContext(deps: { prisma: Db; logger: Logger; config: C
     logger: deps.logger,
     config: deps.config,
     cipher: fieldCipher(deps.config),
-    platforms: deps.platforms ?? orderPlatforms(deps.config, deps.logger),
+    platforms: deps.platforms ?? orderPlatforms(deps.config, deps.logger, deps.prisma),
     instanceId: deps.instanceId ?? `bff-${process.pid}`,
     now: deps.now ?? (() => new Date()),
   };

@@ -60,6 +60,7 @@ import { decideRefund, requestRefund } from './refunds';
 import { orderSetting } from './settings';
 import { recordEvent, withOrderLock } from './stateMachine';
 import { rateLimit } from '../../lib/rateLimit';
+import { DbNonceStore } from '../../lib/nonceStore';
 import { buildCashierView, buildOrderView, loadOwnOrder, statusView } from './views';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -271,6 +272,12 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
         return runReconciliation(ctx);
       },
     });
+  }
+
+  // ── callback nonces whose time is over (any instance may sweep; a plain DELETE) ──
+  if (deps.jobs) {
+    const nonces = new DbNonceStore(prisma);
+    deps.jobs.register({ name: 'callbacks.nonces', everyMs: 10 * 60_000, run: async () => ({ deleted: await nonces.sweep() }) });
   }
 
   return { api: router, callbacks: callbacksRouter(ctx), ctx };

@@ -15,7 +15,7 @@ import { WechatPayAmountMismatchError, WechatPayNotifyError } from './errors';
 import type { WechatPayKeys } from './keys';
 import type { MedInsOrderEntity, RefundNotifyResource, TransactionEntity } from './types';
 
-/** Remembers callback nonces. In-memory by default; several BFF instances need a shared store. */
+/** Remembers callback nonces. In-memory by default (one process); the BFF passes its database store (lib/nonceStore.ts) so every instance sees every nonce. */
 export interface NonceStore {
   /** Records the key; returns false when it was already there (a replay). */
   remember(key: string, ttlMs: number): boolean | Promise<boolean>;
