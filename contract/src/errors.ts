@@ -87,6 +87,7 @@ export const ERROR_CATALOG = {
   FILE_TOO_LARGE: { status: 413, message: '文件过大，请压缩图片或选择较小的文件后重试' },
   FILE_TYPE_NOT_ALLOWED: { status: 415, message: '不支持该文件类型，请上传 JPG、PNG、WEBP、HEIC 格式的图片（申请材料也可上传 PDF）' },
   FILE_TYPE_MISMATCH: { status: 415, message: '文件内容与文件类型不符，请重新选择原始图片或文件后上传' },
+  FILE_DAMAGED: { status: 415, message: '图片已损坏或无法识别，请重新拍摄或选择其他图片后上传' },
   FILE_NOT_USABLE: { status: 409, message: '图片已失效或已被使用，请重新上传' },
   FILE_LINK_EXPIRED: { status: 403, message: '文件链接已过期，请刷新页面后查看' },
   FILE_UPLOAD_LIMIT: { status: 429, message: '上传的文件过多，请稍后再试' },

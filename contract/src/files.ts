@@ -11,7 +11,8 @@
  *
  * The BFF sniffs the real type from the bytes (never trusts the name or the declared type), keeps
  * the content encrypted at rest, and answers 413 FILE_TOO_LARGE / 415 FILE_TYPE_NOT_ALLOWED /
- * 415 FILE_TYPE_MISMATCH with Chinese messages. Limits per purpose are configuration; the defaults
+ * 415 FILE_TYPE_MISMATCH / 415 FILE_DAMAGED with Chinese messages. JPEG, PNG and WebP photos are
+ * stored re-encoded (upright, without EXIF/GPS or other metadata), so `sizeBytes` is the stored size. Limits per purpose are configuration; the defaults
  * below are what the client checks before uploading (the BFF decides).
  */
 import { z } from 'zod';

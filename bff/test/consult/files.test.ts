@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
 import { UploadedFileSchema } from '@ih/contract';
 import { FileUrlSigner } from '../../src/domains/files/urls';
-import { api, bearer, gif, heic, jpeg, makeWorld, png, upload, waitingConsultation, type World } from './world';
+import { api, bearer, brokenJpeg, gif, heic, jpeg, makeWorld, png, upload, waitingConsultation, type World } from './world';
 
 let w: World;
 
@@ -24,7 +25,8 @@ describe('upload: the real type decides', () => {
     const res = await upload(w, w.owner, content, { filename: 'IMG_0001.PNG', contentType: 'image/png' });
     expect(res.status).toBe(201);
     const body = UploadedFileSchema.parse(res.body);
-    expect(body).toMatchObject({ purpose: 'CONSULT_IMAGE', mime: 'image/png', sizeBytes: content.length });
+    expect(body).toMatchObject({ purpose: 'CONSULT_IMAGE', mime: 'image/png' });
+    expect(body.sizeBytes).toBeGreaterThan(0); // the re-encoded picture's size (see “photos are cleaned”)
     expect(body.url).toMatch(new RegExp(`^/api/v1/files/${body.id}/content\\?exp=\\d+&sig=`));
     const row = await w.prisma.storedFile.findUniqueOrThrow({ where: { id: body.id } });
     expect(row).toMatchObject({ ownerUserId: w.owner.userId, refType: null, mime: 'image/png' });
@@ -104,8 +106,69 @@ describe('upload: the real type decides', () => {
     const res = await upload(w, w.owner, png(), { filename: '张建国-化验单.png' });
     const row = await w.prisma.auditLog.findFirstOrThrow({ where: { action: 'file.uploaded', targetId: res.body.id } });
     expect(row).toMatchObject({ targetType: 'file', actorUserId: w.owner.userId, actorRole: 'PATIENT' });
-    expect(row.details).toEqual({ purpose: 'CONSULT_IMAGE', mime: 'image/png', sizeBytes: png().length });
+    expect(row.details).toEqual({ purpose: 'CONSULT_IMAGE', mime: 'image/png', sizeBytes: res.body.sizeBytes });
     expect(JSON.stringify(row.details)).not.toContain('张建国');
+  });
+});
+
+describe('photos are cleaned before they are stored', () => {
+  const read = async (id: string) =>
+    (
+      await api(w)
+        .get(`/files/${id}`, w.owner.token)
+        .buffer(true)
+        .parse((r, cb) => {
+          const parts: Buffer[] = [];
+          r.on('data', (c: Buffer) => parts.push(c));
+          r.on('end', () => cb(null, Buffer.concat(parts)));
+        })
+    ).body as Buffer;
+
+  it('a phone JPEG loses its EXIF (GPS position, camera) and is turned upright by its orientation', async () => {
+    // 24×12 landscape pixels tagged "rotate 90° clockwise" (orientation 6), with GPS and camera data.
+    const photo = await sharp({ create: { width: 24, height: 12, channels: 3, background: { r: 10, g: 120, b: 200 } } })
+      .withExif({ IFD0: { Make: 'PhoneMaker', Model: 'Phone X Serial 4711' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '38/1 28/1 1234/100', GPSLongitudeRef: 'E', GPSLongitude: '106/1 16/1 0/1' } })
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    const before = await sharp(photo).metadata();
+    expect(before.orientation).toBe(6);
+    expect(before.exif).toBeDefined();
+    const res = await upload(w, w.owner, photo, { filename: 'IMG_2041.JPG', contentType: 'image/jpeg' });
+    expect(res.status).toBe(201);
+    const stored = await read(res.body.id);
+    const after = await sharp(stored).metadata();
+    expect(after.format).toBe('jpeg');
+    expect([after.width, after.height]).toEqual([12, 24]); // upright
+    expect(after.orientation).toBeUndefined();
+    expect(after.exif).toBeUndefined();
+    expect(after.xmp).toBeUndefined();
+    expect(stored.includes(Buffer.from('Phone X Serial'))).toBe(false);
+    expect(stored.includes(Buffer.from('PhoneMaker'))).toBe(false);
+    expect(res.body.sizeBytes).toBe(stored.length);
+  });
+
+  it('PNG and WebP metadata goes too', async () => {
+    const exif = { IFD0: { Make: 'PhoneMaker', Model: 'Phone X Serial 4711' } };
+    const pngWithExif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0a0' } }).withExif(exif).png().toBuffer();
+    const webpWithExif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0a0' } }).withExif(exif).webp().toBuffer();
+    expect((await sharp(pngWithExif).metadata()).exif).toBeDefined();
+    expect((await sharp(webpWithExif).metadata()).exif).toBeDefined();
+    for (const [content, mime, filename] of [[pngWithExif, 'image/png', 'a.png'], [webpWithExif, 'image/webp', 'a.webp']] as const) {
+      const res = await upload(w, w.owner, content, { filename, contentType: mime });
+      expect(res.status).toBe(201);
+      const stored = await read(res.body.id);
+      expect((await sharp(stored).metadata()).exif).toBeUndefined();
+      expect(stored.includes(Buffer.from('Phone X Serial'))).toBe(false);
+    }
+  });
+
+  it('415 FILE_DAMAGED for a file that starts like a JPEG but is not a picture; nothing is stored', async () => {
+    const before = await w.prisma.storedFile.count({ where: { ownerUserId: w.owner.userId } });
+    const res = await upload(w, w.owner, brokenJpeg(), { filename: 'a.jpg', contentType: 'image/jpeg' });
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ code: 'FILE_DAMAGED', message: '图片已损坏或无法识别，请重新拍摄或选择其他图片后上传' });
+    expect(await w.prisma.storedFile.count({ where: { ownerUserId: w.owner.userId } })).toBe(before);
   });
 });
 
@@ -122,7 +185,11 @@ describe('reading', () => {
     expect(res.headers['content-type']).toBe('image/png');
     expect(res.headers['cache-control']).toContain('no-store');
     expect(res.headers['content-security-policy']).toContain('sandbox');
-    expect(Buffer.compare(res.body as Buffer, content)).toBe(0);
+    // The same picture (PNG is re-encoded losslessly): same size and pixels.
+    const [got, sent] = await Promise.all([sharp(res.body as Buffer).raw().toBuffer({ resolveWithObject: true }), sharp(content).raw().toBuffer({ resolveWithObject: true })]);
+    expect([got.info.width, got.info.height]).toEqual([sent.info.width, sent.info.height]);
+    expect(Buffer.compare(got.data, sent.data)).toBe(0);
+    expect(body.sizeBytes).toBe((res.body as Buffer).length);
   });
 
   it('another patient or an unrelated doctor gets 404; after attaching to a consultation, doctors of its department may read it', async () => {

@@ -236,8 +236,14 @@ export function png(size = 0): Buffer {
   const img = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
   return size > img.length ? Buffer.concat([img, Buffer.alloc(size - img.length)]) : img;
 }
-/** JPEG start (SOI + JFIF APP0): enough for sniffing. */
+/** A real 8×8 JPEG (uploads are decoded and re-encoded, so a fixture must be a whole image). */
+const JPEG_8X8 =
+  '/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAIAAgDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAb/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAABgf/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCAAHlhf//Z';
 export function jpeg(): Buffer {
+  return Buffer.from(JPEG_8X8, 'base64');
+}
+/** Starts like a JPEG (SOI + JFIF APP0) but is noise: sniffs as JPEG, does not decode. */
+export function brokenJpeg(): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]), randomBytes(200), Buffer.from([0xff, 0xd9])]);
 }
 export function heic(): Buffer {

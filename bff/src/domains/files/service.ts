@@ -20,6 +20,7 @@ import { AppError } from '../../lib/errors';
 import type { AuthUser } from '../auth/sessions';
 import type { FilesSettings } from '../consult/settings';
 import { mayReadAttached } from './access';
+import { sanitizeImage } from './sanitize';
 import { EncryptedFileStore } from './storage';
 import type { FileUrlSigner } from './urls';
 
@@ -109,7 +110,7 @@ export class FilesService {
     if (n >= this.deps.settings.maxUnattachedPerDay) throw new AppError('FILE_UPLOAD_LIMIT');
   }
 
-  /** Checks the content (size, sniffed type, declared type and extension agree) and stores it encrypted. */
+  /** Checks the content (size, sniffed type, declared type and extension agree), re-encodes photos without metadata, and stores it encrypted. */
   async upload(user: AuthUser, purpose: FilePurpose, file: IncomingUpload | undefined): Promise<UploadedFile> {
     if (!UPLOAD_ROLES[purpose].includes(user.role)) throw new AppError('FORBIDDEN');
     if (!file || file.size === 0 || file.buffer.length === 0) throw new AppError('FILE_MISSING');
@@ -126,13 +127,19 @@ export class FilesService {
     const ext = /\.([A-Za-z0-9]{1,8})$/.exec(file.originalname ?? '')?.[1]?.toLowerCase();
     if (ext && EXT_MIME[ext] && EXT_MIME[ext] !== sniffed) throw new AppError('FILE_TYPE_MISMATCH');
 
+    // Photos: upright, re-encoded without EXIF/GPS and other metadata, fully decoded (sanitize.ts).
+    let content = file.buffer;
+    const clean = await sanitizeImage(content, sniffed);
+    if (clean && !clean.ok) throw new AppError('FILE_DAMAGED');
+    if (clean?.ok) content = clean.content;
+
     const { prisma } = this.deps;
     const now = this.now();
     const id = randomUUID();
-    const { storageKey, keyEnc } = await this.store.put(id, file.buffer, now);
+    const { storageKey, keyEnc } = await this.store.put(id, content, now);
     try {
       const row = await prisma.storedFile.create({
-        data: { id, ownerUserId: user.id, purpose, mime: sniffed, sizeBytes: file.buffer.length, storageKey, keyEnc, createdAt: now },
+        data: { id, ownerUserId: user.id, purpose, mime: sniffed, sizeBytes: content.length, storageKey, keyEnc, createdAt: now },
         select: { id: true, purpose: true, mime: true, sizeBytes: true, createdAt: true },
       });
       return { ...this.deps.signer.ref(row), purpose: row.purpose, createdAt: row.createdAt.toISOString() };

@@ -50,7 +50,7 @@ export interface Uploads {
 }
 
 /** Codes where uploading the same file again cannot help. */
-const FINAL_CODES = new Set(['FILE_TOO_LARGE', 'FILE_TYPE_NOT_ALLOWED', 'FILE_TYPE_MISMATCH', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_FAILED', 'FORBIDDEN']);
+const FINAL_CODES = new Set(['FILE_TOO_LARGE', 'FILE_TYPE_NOT_ALLOWED', 'FILE_TYPE_MISMATCH', 'FILE_DAMAGED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_FAILED', 'FORBIDDEN']);
 
 let seq = 0;
 const newKey = () => `u${Date.now().toString(36)}${(++seq).toString(36)}`;

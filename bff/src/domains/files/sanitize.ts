@@ -1,0 +1,33 @@
+/**
+ * Uploaded photos are re-encoded before they are stored (sharp / libvips):
+ * - every metadata block is dropped: EXIF (GPS position of the patient's home, camera serial,
+ *   time), XMP, IPTC, comments, and the ICC profile after converting to sRGB;
+ * - the picture is turned upright first by its EXIF orientation, so a doctor never sees a
+ *   sideways phone photo once the orientation tag is gone;
+ * - the whole image is decoded on the way: a file that only starts like an image (or is broken)
+ *   is refused instead of being stored and shown to someone else.
+ * Same format out as in (JPEG quality 90, PNG lossless, WebP quality 90). HEIC passes unchanged:
+ * no HEVC decoder ships with sharp (the mini-programs' chooseImage and iOS Safari deliver JPEG).
+ */
+import sharp from 'sharp';
+import type { FileMimeType } from '@ih/contract';
+
+/** Phones take up to ~50 MP; more is refused rather than decoded (memory). */
+const MAX_PIXELS = 60_000_000;
+
+export type SanitizeResult = { ok: true; content: Buffer; width: number; height: number } | { ok: false; reason: 'UNDECODABLE' };
+
+export const SANITIZED_TYPES: readonly FileMimeType[] = ['image/jpeg', 'image/png', 'image/webp'];
+
+export async function sanitizeImage(content: Buffer, mime: FileMimeType): Promise<SanitizeResult | null> {
+  if (!SANITIZED_TYPES.includes(mime)) return null;
+  try {
+    const pipeline = sharp(content, { failOn: 'error', limitInputPixels: MAX_PIXELS }).rotate();
+    const encoded =
+      mime === 'image/jpeg' ? pipeline.jpeg({ quality: 90 }) : mime === 'image/png' ? pipeline.png({ compressionLevel: 9 }) : pipeline.webp({ quality: 90 });
+    const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
+    return { ok: true, content: data, width: info.width, height: info.height };
+  } catch {
+    return { ok: false, reason: 'UNDECODABLE' };
+  }
+}
