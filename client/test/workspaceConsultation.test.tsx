@@ -125,7 +125,9 @@ describe('before accepting', () => {
     expect(bff.of('POST', `/api/v1/workspace/consultations/${CID}/accept`)).toHaveLength(1);
     expect(container.querySelector('.consultation-head__status')?.textContent).toBe('问诊中');
     expect(container.querySelector('.ws-tab--chat')?.className).toContain('ws-tabs__tab--active');
-    expect(await screen.findByText('医生已接诊，请描述您的病情变化和用药情况')).toBeTruthy();
+    // The system note in the doctor's words, not the patient's.
+    expect(await screen.findByText('已接诊，请了解患者病情变化和用药情况')).toBeTruthy();
+    expect(screen.queryByText('医生已接诊，请描述您的病情变化和用药情况')).toBeNull();
 
     const box = container.querySelector('.form-input--chat')!;
     type(box, '  请继续每天早上服用氨氯地平 1 片  ');

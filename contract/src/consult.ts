@@ -89,6 +89,25 @@ export const SYSTEM_MESSAGES = {
   PRESCRIPTION_ISSUED: '医生已为您开具处方，药师审核通过后可支付取药',
 } as const;
 export type SystemMessageCode = keyof typeof SYSTEM_MESSAGES;
+
+/** The same notes as the doctor and pharmacist read them (the texts above speak to the patient). */
+export const SYSTEM_MESSAGES_FOR_STAFF: Record<SystemMessageCode, string> = {
+  CREATED: '患者已提交问诊，等待支付诊查费',
+  PAID: '患者已支付诊查费，等待接诊',
+  ACCEPTED: '已接诊，请了解患者病情变化和用药情况',
+  ENDED: '本次问诊已结束',
+  IDLE_ENDED: '长时间没有新消息，本次问诊已自动结束',
+  CANCELLED: '问诊已取消',
+  NOT_ACCEPTED_CANCELLED: '规定时间内未接诊，问诊已自动取消，诊查费将原路退回患者',
+  PAYMENT_TIMEOUT: '患者超时未支付，问诊已自动取消',
+  REFUNDED: '诊查费已退回患者',
+  PRESCRIPTION_ISSUED: '处方已开具，药师审核通过后患者可支付取药',
+};
+
+/** A system note's text for whoever reads it: the patient, or staff (doctor, pharmacist). */
+export function systemMessageText(code: SystemMessageCode, viewer: 'PATIENT' | 'STAFF'): string {
+  return viewer === 'PATIENT' ? SYSTEM_MESSAGES[code] : SYSTEM_MESSAGES_FOR_STAFF[code];
+}
 export const SYSTEM_MESSAGE_CODES = Object.keys(SYSTEM_MESSAGES) as [SystemMessageCode, ...SystemMessageCode[]];
 
 export const MESSAGE_TEXT_MAX = 1000;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Image, Text, View } from '@tarojs/components';
-import type { ConsultationMessage } from '@ih/contract';
+import { systemMessageText, type ConsultationMessage } from '@ih/contract';
 import { shortTime } from '../../pages/consult/consultations';
 import { URLS } from '../../routes';
 import { openPage } from '../../services/nav';
@@ -34,7 +34,8 @@ export function RoomMessage({ message: m, peerReadSeq, fileSrc, onPreview, onIma
   if (m.kind === 'SYSTEM' || m.sender === 'SYSTEM') {
     return (
       <View id={`msg-${m.seq}`} className={`msg msg--system${m.systemCode ? ` msg--${m.systemCode}` : ''}`} data-seq={m.seq}>
-        <Text className='msg__system-text'>{m.text}</Text>
+        {/* The BFF's text speaks to the patient; staff read the same note in their own words. */}
+        <Text className='msg__system-text'>{m.systemCode ? systemMessageText(m.systemCode, viewer === 'PATIENT' ? 'PATIENT' : 'STAFF') : m.text}</Text>
         <Text className='msg__time'>{shortTime(m.createdAt)}</Text>
       </View>
     );
