@@ -12,7 +12,7 @@ import Consultation from '../src/packageDoctor/pages/consultation/index';
 import { resetSignInRedirect } from '../src/services/request';
 import { clearSession, saveSession } from '../src/services/session';
 import { __setRouterParams } from './doubles/taro';
-import { message, messagesResponse } from './consultFixtures';
+import { fakeUploads, fileId, message, messagesResponse, pickH5, uploaded } from './consultFixtures';
 import { err, fakeBff, tokens, type FakeAnswer, type FakeCall } from './fakeBff';
 import {
   CID,
@@ -139,6 +139,45 @@ describe('before accepting', () => {
     expect(sent.clientMsgId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
     await waitFor(() => expect(container.querySelector('.msg--mine .msg__read')?.textContent).toBe('未读'));
     expect(container.querySelector('.msg--mine .msg__sender')?.textContent).toBe('我');
+  });
+
+  it('the doctor sends a picture: picked, uploaded as a consultation image, sent as an IMAGE message once', async () => {
+    const uploads = fakeUploads(() => ({ status: 201, body: uploaded(7) }));
+    const bff = routes({
+      [`GET /api/v1/workspace/consultations/${CID}`]: () => ok(accepted()),
+      [`POST /api/v1/consultations/${CID}/messages`]: (c) =>
+        ok(message(2, { sender: 'DOCTOR', kind: 'IMAGE', text: null, file: { id: (c.data as { fileId: string }).fileId, mime: 'image/jpeg', sizeBytes: 2048, url: uploaded(7).url, urlExpiresAt: uploaded(7).urlExpiresAt } })),
+    });
+    const { container } = render(<Consultation />);
+    await screen.findByText('结束问诊');
+    fireEvent.click(await screen.findByText('对话'));
+    pickH5([{ name: 'diet.jpg', type: 'image/jpeg', size: 120_000 }]);
+    fireEvent.click(await screen.findByText('发送图片'));
+    await waitFor(() => expect(bff.of('POST', `/api/v1/consultations/${CID}/messages`)).toHaveLength(1));
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]!.options).toMatchObject({ url: expect.stringContaining('/api/v1/files'), name: 'file', formData: { purpose: 'CONSULT_IMAGE' } });
+    const sent = bff.of('POST', `/api/v1/consultations/${CID}/messages`)[0]!.data as { kind: string; fileId: string; clientMsgId: string };
+    expect(sent).toMatchObject({ kind: 'IMAGE', fileId: fileId(7) });
+    expect(sent.clientMsgId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    await waitFor(() => expect(container.querySelector('.msg--mine .msg__image')).not.toBeNull());
+    // The tray empties once the picture became a message; no error.
+    expect(container.querySelector('.chat__tray')).toBeNull();
+    expect(container.querySelector('.chat .form-error')).toBeNull();
+  });
+
+  it('a picture the BFF refuses (image limit reached) says why in words', async () => {
+    fakeUploads(() => ({ status: 201, body: uploaded(8) }));
+    routes({
+      [`GET /api/v1/workspace/consultations/${CID}`]: () => ok(accepted()),
+      [`POST /api/v1/consultations/${CID}/messages`]: () => err(409, 'CONSULTATION_IMAGE_LIMIT'),
+    });
+    const { container } = render(<Consultation />);
+    await screen.findByText('结束问诊');
+    fireEvent.click(await screen.findByText('对话'));
+    pickH5([{ name: 'x.jpg', type: 'image/jpeg', size: 1000 }]);
+    fireEvent.click(await screen.findByText('发送图片'));
+    expect(await screen.findByText('每次问诊最多上传 9 张图片')).toBeTruthy();
+    expect(container.querySelector('.msg--mine')).toBeNull();
   });
 
   it('another doctor was faster: says so and leads back to the queue', async () => {

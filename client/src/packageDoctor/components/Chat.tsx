@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { MESSAGE_TEXT_MAX, SendMessageRequestSchema, fieldErrors, type ConsultationMessage, type ConsultationStatus, type RoomState } from '@ih/contract';
+import { MAX_CONSULT_IMAGES, MESSAGE_TEXT_MAX, SendMessageRequestSchema, fieldErrors, type ConsultationMessage, type ConsultationStatus, type RoomState } from '@ih/contract';
 import { Button } from '../../components/nut';
 import { FormError } from '../../components/Form';
+import { Upload, useUploads, type UploadItem } from '../../components/Upload';
 import { RoomMessage } from '../../packageConsult/components/RoomMessage';
 import { sendMessage } from '../../packageConsult/services/consultations';
 import { buildUrl, isApiError } from '../../services/request';
@@ -18,6 +19,8 @@ const MODE_NOTES: Partial<Record<string, string>> = {
   paused: '已暂停更新',
   stopped: '',
 };
+
+const IMAGE_RULES = { purpose: 'CONSULT_IMAGE' } as const;
 
 function newClientMsgId(): string {
   return `d${Date.now().toString(36)}${Math.floor(Math.random() * 0xffffffff).toString(36)}`.slice(0, 40);
@@ -86,6 +89,25 @@ export function Chat({ consultationId, initial, onStatus, onOpenPrescription }: 
     }
   }
 
+  // Pictures (e.g. a diet sheet, how to take a drug): each uploaded photo is sent as a message at
+  // once, with its own id so a retry never sends it twice.
+  const uploads = useUploads({
+    ...IMAGE_RULES,
+    max: MAX_CONSULT_IMAGES,
+    onUploaded: (item: UploadItem & { uploaded: { id: string } }) => {
+      uploads.remove(item.key);
+      const clientMsgId = newClientMsgId();
+      setError(null);
+      sendMessage(consultationId, { kind: 'IMAGE', fileId: item.uploaded.id, clientMsgId }).then(
+        (m) => {
+          room.add(m);
+          room.refresh();
+        },
+        (e: unknown) => setError({ code: isApiError(e) ? e.code : 'INTERNAL', message: isApiError(e) ? e.message : '图片发送失败，请重试' }),
+      );
+    },
+  });
+
   const note = MODE_NOTES[room.mode];
   return (
     <View className='chat'>
@@ -123,10 +145,20 @@ export function Chat({ consultationId, initial, onStatus, onOpenPrescription }: 
             placeholder='回复患者（请勿发送与诊疗无关的内容）'
             maxlength={MESSAGE_TEXT_MAX}
           />
+          {uploads.items.length || uploads.notices.length ? (
+            <View className='chat__tray'>
+              <Upload uploads={uploads} rules={IMAGE_RULES} max={MAX_CONSULT_IMAGES} disabled />
+            </View>
+          ) : null}
           <FormError code={error?.code} message={error?.message} />
-          <Button className='chat__send' type='primary' loading={sending} disabled={sending || !text.trim()} onClick={() => void send()}>
-            发送
-          </Button>
+          <View className='chat__actions'>
+            <Button className='chat__image' fill='outline' type='primary' disabled={uploads.busy} onClick={() => void uploads.choose()}>
+              发送图片
+            </Button>
+            <Button className='chat__send' type='primary' loading={sending} disabled={sending || !text.trim()} onClick={() => void send()}>
+              发送
+            </Button>
+          </View>
         </View>
       ) : (
         <Text className='chat__closed'>{closedNote(room.state.status)}</Text>
