@@ -1,6 +1,6 @@
 /**
  * An e-prescription as both sides see it: the doctor and pharmacist (workspace) and the patient
- * (packageConsult/pages/prescription). Everything shown comes from the BFF's answer — prices
+ * (its prescription page, URLS.prescription). Everything shown comes from the BFF's answer — prices
  * from the drug catalog, amounts and totals computed on the server — never from local arithmetic.
  * Signature state and verification are worded, not only coloured.
  */

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import { DOCTOR_TITLE_LABELS, formatFen, type Doctor } from '@ih/contract';
-import { Badges } from './Badges';
+import { Badges } from '../../components/Badges';
 import { doctorBadges } from './status';
 import './consult.scss';
 

@@ -1,12 +1,6 @@
 /** Short, worded status badges (never colour alone) for hospitals and doctors. */
 import type { Doctor, HospitalInsurance } from '@ih/contract';
-
-export type Tone = 'ok' | 'warn' | 'danger' | 'info';
-export interface Badge {
-  key: string;
-  label: string;
-  tone: Tone;
-}
+import type { Badge } from '../../components/Badges';
 
 export function hospitalBadge(insurance: HospitalInsurance): Badge {
   return insurance.mode === 'covered'

@@ -2,12 +2,12 @@
  * The re-visit flow's calls to the BFF: public catalogs (/api/v1/catalog/*), the patient's
  * offline visits from the hospital HIS and the eligibility check. Responses are checked against
  * the contract's schemas (a mismatch is BAD_RESPONSE). Lists are paged: `{items, page, pageSize, total}`.
+ * The disease catalog, which the doctor's workspace searches too, is in src/services/catalog.ts.
  */
 import {
   API_PREFIX,
   DepartmentDetailSchema,
   DepartmentListResponseSchema,
-  DiseaseListResponseSchema,
   DoctorListResponseSchema,
   DoctorSchema,
   EligibilityResultSchema,
@@ -17,8 +17,6 @@ import {
   type DepartmentDetail,
   type DepartmentListQuery,
   type DepartmentListResponse,
-  type DiseaseListQuery,
-  type DiseaseListResponse,
   type Doctor,
   type DoctorListQuery,
   type DoctorListResponse,
@@ -59,10 +57,6 @@ export function listDoctors(query: DoctorListQuery): Promise<DoctorListResponse>
 
 export function getDoctor(doctorId: string): Promise<Doctor> {
   return request(`${CATALOG}/doctors/${id(doctorId)}`, { ...silent, schema: DoctorSchema });
-}
-
-export function listDiseases(query: DiseaseListQuery): Promise<DiseaseListResponse> {
-  return request(`${CATALOG}/diseases`, { ...silent, query: q(query), schema: DiseaseListResponseSchema });
 }
 
 /** The patient's offline visits as the hospital HIS reports them (signed-in patients only). */

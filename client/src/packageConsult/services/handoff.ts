@@ -4,8 +4,8 @@
  * same request, so a reload (H5) or a cold start simply checks again.
  */
 import type { EligibilityRequest, EligibilityResult } from '@ih/contract';
-import { withQuery } from './params';
 import { URLS } from '../../routes';
+import { withQuery } from '../../services/params';
 
 let last: { key: string; result: EligibilityResult; at: number } | null = null;
 /** An answer older than this is checked again (the HIS or the rules may have changed). */

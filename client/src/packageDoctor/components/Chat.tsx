@@ -4,13 +4,12 @@ import { Text, View } from '@tarojs/components';
 import { MAX_CONSULT_IMAGES, MESSAGE_TEXT_MAX, SendMessageRequestSchema, fieldErrors, type ConsultationMessage, type ConsultationStatus, type RoomState } from '@ih/contract';
 import { Button } from '../../components/nut';
 import { FormError } from '../../components/Form';
+import { RoomMessage } from '../../components/RoomMessage';
 import { Upload, useUploads, type UploadItem } from '../../components/Upload';
-import { RoomMessage } from '../../packageConsult/components/RoomMessage';
-import { sendMessage } from '../../packageConsult/services/consultations';
+import { sendMessage } from '../../services/consultations';
 import { buildUrl, isApiError } from '../../services/request';
 import { useRoom } from '../hooks/useRoom';
 import { TextArea } from './TextArea';
-import '../../packageConsult/components/room.scss';
 import './workspace.scss';
 
 const MODE_NOTES: Partial<Record<string, string>> = {

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { DISEASE_CATEGORY_LABELS, type Disease } from '@ih/contract';
-import { Badges } from '../../packageConsult/components/Badges';
-import { PagedList } from '../../packageConsult/components/PagedList';
-import { SearchBar } from '../../packageConsult/components/SearchBar';
-import { usePagedList } from '../../packageConsult/hooks/usePagedList';
-import { listDiseases } from '../services/catalog';
+import { Badges } from '../../components/Badges';
+import { PagedList } from '../../components/PagedList';
+import { SearchBar } from '../../components/SearchBar';
+import { usePagedList } from '../../hooks/usePagedList';
+import { listDiseases } from '../../services/catalog';
 import { Sheet } from './Sheet';
 
 export interface DiseasePickerProps {

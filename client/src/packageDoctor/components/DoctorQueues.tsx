@@ -5,13 +5,13 @@ import { Button, Loading } from '../../components/nut';
 import { PageState } from '../../components/PageState';
 import { URLS } from '../../routes';
 import { openPage } from '../../services/nav';
-import { withQuery } from '../../packageConsult/services/params';
+import { withQuery } from '../../services/params';
 import { useCursorList } from '../hooks/useCursorList';
 import { QUEUE_POLL_MS, usePolling } from '../hooks/usePolling';
 import { clock, patientLine, shortTime } from '../services/format';
 import { listConsultations } from '../services/workspace';
 import { Tabs } from './Tabs';
-import '../../packageConsult/components/consult.scss';
+import '../../components/PagedList/index.scss';
 import './workspace.scss';
 
 const TABS: { key: WorkspaceQueueStatus; label: string; empty: string; emptyDescription: string }[] = [

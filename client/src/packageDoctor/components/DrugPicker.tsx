@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { INSURANCE_CLASS_LABELS, formatFen, type Drug } from '@ih/contract';
-import { Badges } from '../../packageConsult/components/Badges';
-import type { Badge } from '../../packageConsult/components/status';
-import { PagedList } from '../../packageConsult/components/PagedList';
-import { SearchBar } from '../../packageConsult/components/SearchBar';
-import { usePagedList } from '../../packageConsult/hooks/usePagedList';
+import { Badges, type Badge } from '../../components/Badges';
+import { PagedList } from '../../components/PagedList';
+import { SearchBar } from '../../components/SearchBar';
+import { usePagedList } from '../../hooks/usePagedList';
 import { listDrugs } from '../services/catalog';
 import { Sheet } from './Sheet';
 

@@ -5,7 +5,7 @@ import { Button } from '../../components/nut';
 import { URLS } from '../../routes';
 import { openPage } from '../../services/nav';
 import { PageState } from '../../components/PageState';
-import { withQuery } from '../../packageConsult/services/params';
+import { withQuery } from '../../services/params';
 import { useCursorList, type CursorPage } from '../hooks/useCursorList';
 import { QUEUE_POLL_MS, usePolling } from '../hooks/usePolling';
 import { patientLine, shortTime } from '../services/format';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useDidHide, useDidShow } from '@tarojs/taro';
 import type { ConsultationMessage, RoomState } from '@ih/contract';
-import { getMessages, markRead } from '../../packageConsult/services/consultations';
+import { getMessages, markRead } from '../../services/consultations';
 import { RoomFeed, type RealtimeMode } from '../../services/realtime';
 import type { ApiError } from '../../services/request';
 

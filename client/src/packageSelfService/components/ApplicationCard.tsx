@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { isFinalStatus, type ApplicationSummary } from '@ih/contract';
 import { URLS } from '../../routes';
 import { openPage } from '../../services/nav';
-import { withQuery } from '../services/params';
+import { withQuery } from '../../services/params';
 import { dueText } from './ItemFacts';
 import { patientLabel } from './PatientPicker';
 import { Steps } from './Steps';

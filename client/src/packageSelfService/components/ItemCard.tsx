@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { SELF_SERVICE_MODE_LABELS, type SelfServiceItemSummary, type SelfServiceMode } from '@ih/contract';
 import { URLS } from '../../routes';
 import { openPage } from '../../services/nav';
-import { withQuery } from '../services/params';
+import { withQuery } from '../../services/params';
 import './selfService.scss';
 
 const MODE_TONE: Record<SelfServiceMode, string> = { online: 'ok', query: 'info', guide: 'info', offline: 'muted' };

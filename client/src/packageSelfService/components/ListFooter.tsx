@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import { Button, Loading } from '../../components/nut';
-import type { Page, PagedListState } from '../hooks/usePagedList';
+import type { Page, PagedListState } from '../../hooks/usePagedList';
 import './selfService.scss';
 
 /** Under a paged list: loading more, a failed page with retry, 加载更多, or the end. */

@@ -2,17 +2,17 @@ import { useState } from 'react';
 import { useReachBottom } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { Department, DepartmentListResponse } from '@ih/contract';
+import { Badges } from '../../../components/Badges';
 import { Button } from '../../../components/nut';
+import { PagedList } from '../../../components/PagedList';
 import { PageState } from '../../../components/PageState';
+import { SearchBar } from '../../../components/SearchBar';
+import { usePagedList } from '../../../hooks/usePagedList';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
-import { Badges } from '../../components/Badges';
-import { PagedList } from '../../components/PagedList';
-import { SearchBar } from '../../components/SearchBar';
+import { pageParams, withQuery } from '../../../services/params';
 import { hospitalBadge } from '../../components/status';
-import { usePagedList } from '../../hooks/usePagedList';
 import { listDepartments } from '../../services/consult';
-import { pageParams, withQuery } from '../../services/params';
 import '../../components/consult.scss';
 
 function DepartmentCard({ department }: { department: Department }) {

@@ -20,6 +20,7 @@ import { Upload, useUploads } from '../../../components/Upload';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams, withQuery } from '../../../services/params';
 import { listPatients } from '../../../services/patients';
 import { ApiError, CLIENT_ERROR_MESSAGES, isApiError } from '../../../services/request';
 import { isSignedIn } from '../../../services/session';
@@ -27,7 +28,6 @@ import { verdictOf } from '../../components/EligibilityResult';
 import { checkEligibility } from '../../services/consult';
 import { createConsultation } from '../../services/consultations';
 import { recallEligibility, rememberEligibility, requestFromParams } from '../../services/handoff';
-import { pageParams, withQuery } from '../../services/params';
 import '../../components/consult.scss';
 import './index.scss';
 

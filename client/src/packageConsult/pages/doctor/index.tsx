@@ -1,15 +1,15 @@
 import { Text, View } from '@tarojs/components';
 import { DOCTOR_TITLE_LABELS, formatFen, formatWorkingHours, type Doctor } from '@ih/contract';
+import { Badges } from '../../../components/Badges';
 import { Button } from '../../../components/nut';
 import { PageState } from '../../../components/PageState';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
-import { Badges } from '../../components/Badges';
+import { pageParams, withQuery } from '../../../services/params';
 import { DoctorAvatar } from '../../components/DoctorCard';
 import { doctorBadges } from '../../components/status';
 import { getDoctor } from '../../services/consult';
-import { pageParams, withQuery } from '../../services/params';
 import '../../components/consult.scss';
 
 function Row({ label, value, name }: { label: string; value: string; name: string }) {

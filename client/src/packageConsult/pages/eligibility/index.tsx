@@ -2,20 +2,20 @@ import { useState } from 'react';
 import { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { DOCTOR_TITLE_LABELS, RELATIONSHIP_LABELS, formatFen, type EligibilityResult as Result, type OfflineDiagnosisRef, type OfflineVisit, type Patient } from '@ih/contract';
+import { Badges, type Badge } from '../../../components/Badges';
 import { Button, Loading } from '../../../components/nut';
 import { PageState } from '../../../components/PageState';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams } from '../../../services/params';
 import { listPatients } from '../../../services/patients';
 import { ApiError, CLIENT_ERROR_MESSAGES } from '../../../services/request';
 import { isSignedIn } from '../../../services/session';
-import { Badges } from '../../components/Badges';
 import { EligibilityResult } from '../../components/EligibilityResult';
-import type { Badge } from '../../components/status';
 import { checkEligibility, getDoctor, getOfflineVisits } from '../../services/consult';
 import { describeUrl, rememberEligibility } from '../../services/handoff';
-import { pageParams } from '../../services/params';
+import '../../../components/PagedList/index.scss';
 import '../../components/consult.scss';
 
 const sameRef = (a: OfflineDiagnosisRef | null, b: OfflineDiagnosisRef) =>

@@ -8,8 +8,8 @@ import { PrescriptionSheet, Verification } from '../../../components/Prescriptio
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams, withQuery } from '../../../services/params';
 import { isSignedIn } from '../../../services/session';
-import { pageParams, withQuery } from '../../services/params';
 import { getMyPrescription, verifyMyPrescription } from './api';
 import '../../components/consult.scss';
 import './index.scss';

@@ -12,15 +12,16 @@ import {
 } from '@ih/contract';
 import { Button, Loading } from '../../../components/nut';
 import { PageState } from '../../../components/PageState';
+import { PendingMessage, RoomMessage, type PendingSend } from '../../../components/RoomMessage';
 import { Upload, useUploads, type UploadItem } from '../../../components/Upload';
 import { URLS } from '../../../routes';
+import { getMessages, markRead, sendMessage } from '../../../services/consultations';
 import { openPage } from '../../../services/nav';
+import { pageParams, withQuery } from '../../../services/params';
 import { RoomFeed, type RealtimeMode } from '../../../services/realtime';
 import { ApiError, CLIENT_ERROR_MESSAGES, buildUrl, isApiError } from '../../../services/request';
-import { PendingMessage, RoomMessage, type PendingSend } from '../../components/RoomMessage';
 import { RoomStatus } from '../../components/RoomStatus';
-import { cancelConsultation, getConsultation, getMessages, markRead, sendMessage } from '../../services/consultations';
-import { pageParams, withQuery } from '../../services/params';
+import { cancelConsultation, getConsultation } from '../../services/consultations';
 import '../../components/consult.scss';
 import '../../components/room.scss';
 

@@ -9,8 +9,8 @@ import { PrescriptionSheet, Verification } from '../../../components/Prescriptio
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams } from '../../../services/params';
 import { isApiError } from '../../../services/request';
-import { pageParams } from '../../../packageConsult/services/params';
 import { StaffGate } from '../../components/StaffGate';
 import { TextArea } from '../../components/TextArea';
 import { fullTime } from '../../services/format';

@@ -8,6 +8,7 @@ import { PageState } from '../../../components/PageState';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams, withQuery } from '../../../services/params';
 import { ApiError, isApiError } from '../../../services/request';
 import { FilingCard } from '../../components/FilingCard';
 import { dueText } from '../../components/ItemFacts';
@@ -17,7 +18,6 @@ import { StatusTag, formatTime } from '../../components/status';
 import { SupplementForm } from '../../components/SupplementForm';
 import { ValueRows } from '../../components/ValueRows';
 import { getApplication, getItem, refreshApplication, withdrawApplication } from '../../services/selfService';
-import { pageParams, withQuery } from '../../services/params';
 import '../../components/selfService.scss';
 
 function History({ detail }: { detail: ApplicationDetail }) {

@@ -4,14 +4,14 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '../../../components/nut';
 import { Choice } from '../../../components/Form';
 import { PageState } from '../../../components/PageState';
+import { usePagedList } from '../../../hooks/usePagedList';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams } from '../../../services/params';
 import { isSignedIn } from '../../../services/session';
 import { ListFooter } from '../../components/ListFooter';
 import { ApplicationCard } from '../../components/ApplicationCard';
-import { usePagedList } from '../../hooks/usePagedList';
 import { listApplications } from '../../services/selfService';
-import { pageParams } from '../../services/params';
 import '../../components/selfService.scss';
 
 type Tab = 'open' | 'done' | 'all';

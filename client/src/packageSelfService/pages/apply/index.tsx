@@ -6,11 +6,11 @@ import { PageState } from '../../../components/PageState';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams, withQuery } from '../../../services/params';
 import { isSignedIn } from '../../../services/session';
 import { ApplicationForm } from '../../components/ApplicationForm';
 import { dueText } from '../../components/ItemFacts';
 import { getItem } from '../../services/selfService';
-import { pageParams, withQuery } from '../../services/params';
 import '../../components/selfService.scss';
 
 /** 填写申请 (?code=): sign-in first; only items the catalog offers online get a form (rule 23). */

@@ -6,11 +6,11 @@ import { PageState } from '../../../components/PageState';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { withQuery } from '../../../services/params';
 import { isSignedIn } from '../../../services/session';
 import { FilingCard } from '../../components/FilingCard';
 import { patientLabel } from '../../components/PatientPicker';
 import { listFilings } from '../../services/selfService';
-import { withQuery } from '../../services/params';
 import '../../components/selfService.scss';
 
 /** 我的异地备案: every remote-care filing record of the user's 就诊人; active ones can be cancelled. */

@@ -12,11 +12,11 @@ import { PageState } from '../../../components/PageState';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { withQuery } from '../../../services/params';
 import { isSignedIn } from '../../../services/session';
 import { ItemCard } from '../../components/ItemCard';
 import { SearchBox } from '../../components/SearchBox';
 import { listItems, unreadCount } from '../../services/selfService';
-import { withQuery } from '../../services/params';
 import '../../components/selfService.scss';
 
 interface Group {

@@ -7,11 +7,11 @@ import { CAPABILITY_URLS } from '../../../capabilities';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams, withQuery } from '../../../services/params';
 import { isSignedIn } from '../../../services/session';
 import { ModeTag, itemUrl } from '../../components/ItemCard';
 import { MaterialsPanel, NotesPanel, StepsPanel, TimeLimitPanel } from '../../components/ItemFacts';
 import { getItem } from '../../services/selfService';
-import { pageParams, withQuery } from '../../services/params';
 import '../../components/selfService.scss';
 
 function guideUrl(capability: string | undefined): string | null {

@@ -4,14 +4,14 @@ import { Text, View } from '@tarojs/components';
 import type { UserNotification as Notification } from '@ih/contract';
 import { Button } from '../../../components/nut';
 import { PageState } from '../../../components/PageState';
+import { usePagedList } from '../../../hooks/usePagedList';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { withQuery } from '../../../services/params';
 import { isSignedIn } from '../../../services/session';
 import { ListFooter } from '../../components/ListFooter';
 import { formatTime } from '../../components/status';
-import { usePagedList } from '../../hooks/usePagedList';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../services/selfService';
-import { withQuery } from '../../services/params';
 import '../../components/selfService.scss';
 
 /** Where a notification leads (by what it is about), or null. */

@@ -8,6 +8,7 @@ import { PageState } from '../../../components/PageState';
 import { useApi } from '../../../hooks/useApi';
 import { URLS } from '../../../routes';
 import { openPage } from '../../../services/nav';
+import { pageParams, withQuery } from '../../../services/params';
 import { listPatients } from '../../../services/patients';
 import { ApiError, isApiError } from '../../../services/request';
 import { isSignedIn } from '../../../services/session';
@@ -17,7 +18,6 @@ import { PatientPicker, defaultPatientId } from '../../components/PatientPicker'
 import { ValueRows } from '../../components/ValueRows';
 import { formatTime } from '../../components/status';
 import { openPdf } from '../../services/openFile';
-import { pageParams, withQuery } from '../../services/params';
 import { certificatePath, getAccount, getEnrollment, listApplications } from '../../services/selfService';
 import '../../components/selfService.scss';
 

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
-import { Button, Loading } from '../../components/nut';
-import { PageState } from '../../components/PageState';
-import type { Page, PagedListState } from '../hooks/usePagedList';
-import './consult.scss';
+import { Button, Loading } from '../nut';
+import { PageState } from '../PageState';
+import type { Page, PagedListState } from '../../hooks/usePagedList';
+import './index.scss';
 
 export interface PagedListProps<T, P extends Page<unknown>> {
   state: PagedListState<T, P>;

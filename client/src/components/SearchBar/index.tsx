@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Input, View } from '@tarojs/components';
-import { Button } from '../../components/nut';
-import './consult.scss';
+import { Button } from '../nut';
+import './index.scss';
 
 export interface SearchBarProps {
   placeholder: string;

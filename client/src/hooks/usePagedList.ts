@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, CLIENT_ERROR_MESSAGES } from '../../services/request';
+import { ApiError, CLIENT_ERROR_MESSAGES } from '../services/request';
 
 export interface Page<T> {
   items: T[];

@@ -1,6 +1,13 @@
 import { Text, View } from '@tarojs/components';
-import type { Badge } from './status';
-import './consult.scss';
+import './index.scss';
+
+/** Short, worded status badges (never colour alone). */
+export type Tone = 'ok' | 'warn' | 'danger' | 'info';
+export interface Badge {
+  key: string;
+  label: string;
+  tone: Tone;
+}
 
 export function Badges({ badges }: { badges: Badge[] }) {
   return (

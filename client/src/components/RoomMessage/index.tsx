@@ -4,7 +4,8 @@ import { systemMessageText, type ConsultationMessage } from '@ih/contract';
 import { shortTime } from '../../pages/consult/consultations';
 import { URLS } from '../../routes';
 import { openPage } from '../../services/nav';
-import { withQuery } from '../services/params';
+import { withQuery } from '../../services/params';
+import './index.scss';
 
 export interface RoomMessageProps {
   message: ConsultationMessage;
