@@ -183,7 +183,9 @@ test('a waiting card opens the consultation: detail, messages, patient facts and
   socketsUnavailable(mp);
   let accepted = false;
   const polls: Array<{ after: number; reply: Deferred<SimReply> }> = [];
-  mp.route(`GET ${WS}/consultations/:id`, () => json(accepted ? ACCEPTED : WAITING));
+  // Once accepted, the next read is held until the test answers it (a slow network).
+  const reread = deferred<SimReply>();
+  mp.route(`GET ${WS}/consultations/:id`, () => (accepted ? reread.promise : json(WAITING)));
   mp.route(`POST ${WS}/consultations/:id/accept`, () => {
     accepted = true;
     return json(ACCEPTED);
@@ -274,6 +276,11 @@ test('a waiting card opens the consultation: detail, messages, patient facts and
   expect(page.get('.form-input--chat')).toBeDefined();
   // The room's status change makes the page read the consultation again (the BFF's current state).
   await page.waitFor(() => requestsTo(mp!, 'GET', `${WS}/consultations/${CID}`).length === 2);
+  // While that read is on its way the page keeps the accepted state: 接诊 never comes back.
+  await new Promise((r) => setTimeout(r, 50));
+  expect(page.get('.consultation-head__status').text).toBe('问诊中');
+  expect(page.query('.ws-actions__accept')).toBeUndefined();
+  reread.resolve(json(ACCEPTED));
   await page.waitFor(() => page.get('.consultation-head__status').text === '问诊中');
   expect(page.query('.ws-actions__accept')).toBeUndefined();
   expect(page.get('.ws-actions__end').text).toBe('结束问诊');

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { formatFen, type WorkspaceConsultationDetail } from '@ih/contract';
@@ -64,10 +64,10 @@ function Consultation({ id }: { id: string }) {
   const diagnosis = useApi(async () => (started ? getDiagnosis(id) : { diagnosis: null }), [id, started]);
   const prescriptions = useApi(async () => (started ? listConsultationPrescriptions(id) : { items: [] }), [id, started]);
 
-  const reload = () => {
-    setUpdated(null);
-    detail.reload();
-  };
+  // The answer of an action (accept, end) stands until a newer detail arrives: clearing it before
+  // the reload answers would show the old state for a moment (接诊 back on screen after accepting).
+  useEffect(() => setUpdated(null), [detail.data]);
+  const reload = () => detail.reload();
   // While waiting, another doctor may accept it or the patient may cancel: keep it current.
   usePolling(reload, QUEUE_POLL_MS, c?.status === 'WAITING');
 
