@@ -38,3 +38,8 @@ export function isDbUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** "Is this error a unique constraint refusing a second row?" (Prisma P2002): the row is already there. */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}

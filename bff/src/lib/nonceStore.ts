@@ -11,8 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../deps';
 import type { NonceStore } from '../platforms/wechat-pay';
-
-const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+import { isUniqueViolation } from './dbErrors';
 
 export class DbNonceStore implements NonceStore {
   constructor(

@@ -9,6 +9,7 @@ import { attachFiles } from '../files/service';
 import { isServingDoctor, maySend, notFound, sendRefusal, type Actor } from './access';
 import { ConsultCore, consultBus, type ConsultationRow } from './core';
 import { MESSAGE_SELECT, messageDto, textAad, type MessageRow } from './messages';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 export interface MessagesArgs {
   after: number;
@@ -115,7 +116,7 @@ export class Room {
         return created;
       });
     } catch (err) {
-      if ((err as { code?: unknown })?.code === 'P2002' && req.clientMsgId) {
+      if (isUniqueViolation(err) && req.clientMsgId) {
         const existing = await this.findByClientId(consultationId, req.clientMsgId, actor);
         if (existing) return existing;
       }

@@ -24,6 +24,7 @@ import type { Actor } from './access';
 import { ConsultCore, CONSULTATION_SELECT, OPEN, type ConsultationRow, type Timeouts } from './core';
 import { afterCursor, decodeCursor, encodeCursor, newConsultationNo, uuidv7 } from './ids';
 import { MESSAGE_SELECT, appendSystemMessage, auditTx, descriptionAad, messagePreview, offlineDiagnosisAad } from './messages';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 type CreateInput = z.output<typeof CreateConsultationRequestSchema>;
 
@@ -44,10 +45,6 @@ export interface RequestMeta {
 
 /** How long a replay waits for the first request's order before creating it itself. */
 const REPLAY_ORDER_WAIT_MS = 8000;
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown })?.code === 'P2002';
-}
 
 export class PatientConsultations {
   constructor(private readonly core: ConsultCore) {}

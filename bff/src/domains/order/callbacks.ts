@@ -28,15 +28,12 @@ import { refundAfterClosedService, reconcileOrder } from './reconcile';
 import { advanceRefund } from './refunds';
 import { confirmCash, confirmInsurance, failOrder } from './settlement';
 import { flagOrder, withOrderLock } from './stateMachine';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 type Outcome = 'PROCESSED' | 'IGNORED' | 'FAILED';
 
 /** A delivery still RECEIVED after this long is assumed abandoned (its process died) and processed again. */
 const IN_PROGRESS_GRACE_MS = 15_000;
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-}
 
 function rawBodyOf(ctx: Context): string {
   const raw = (ctx.request as unknown as { rawBody?: unknown }).rawBody;

@@ -19,6 +19,7 @@ import { outcomeUnknown, platformUserError } from './platformErrors';
 import { transition, withOrderLock } from './stateMachine';
 import { addressSnapshot } from './addresses';
 import { cashDue, loadOwnOrder, type FullOrder } from './views';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,10 +27,6 @@ export interface PayCaller {
   userId: string;
   /** The signed-in client build (WEAPP → WeChat Pay, ALIPAY → Alipay, H5 → the national APP). */
   sessionChannel: ClientChannel;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
 
 export async function pay(ctx: OrderContext, caller: PayCaller, orderId: string, channel: PayChannel, idempotencyKey: string | null): Promise<PayResponse> {

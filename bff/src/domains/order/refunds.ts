@@ -23,15 +23,12 @@ import { newRefundNo } from './ids';
 import { patientIdentity } from './platformErrors';
 import { flagOrder, recordEvent, transition, withOrderLock } from './stateMachine';
 import { loadFullOrder, refundView, type FullOrder } from './views';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 export type RefundRequester = { kind: 'user'; userId: string } | { kind: 'staff'; userId: string } | { kind: 'consult'; userId?: string | null } | { kind: 'system' };
 
 function actorOf(r: RefundRequester): string {
   return r.kind === 'user' || r.kind === 'staff' ? `${r.kind}:${r.userId}` : r.kind;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
 
 /** Starts (or, when one is open and waits for the patient's authorization, resumes) the refund of an order. */

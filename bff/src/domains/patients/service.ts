@@ -33,6 +33,7 @@ import { settingInt } from '../../lib/settings';
 import type { Config } from '../../config';
 import type { Db } from '../../deps';
 import type { Logger } from '../../logger';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 export const SETTING_MAX_PATIENTS = 'patients_max_per_user';
 
@@ -75,10 +76,6 @@ export function toPatientView(row: PatientRow, now: Date = new Date()): Patient 
     fromVoucher: row.relationship === 'SELF',
     createdAt: row.createdAt.toISOString(),
   });
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
 
 const dateOnly = (ymd: string): Date => new Date(`${ymd}T00:00:00.000Z`);

@@ -52,6 +52,7 @@ import { canonicalPrescription, canonicalReview, contentHash, loadSignable, type
 import { maxDaysFor, rxLimits, type RxLimits } from './settings';
 import { verifyPrescription } from './verify';
 import { RX_VIEW_SELECT, patientMaySee, patientView, workspaceView, type RxViewRow } from './views';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 type Tx = Prisma.TransactionClient;
 
@@ -111,10 +112,6 @@ const notFoundConsultation = () => new AppError('NOT_FOUND', { message: '问诊�
 const notFoundRx = () => new AppError('NOT_FOUND', { message: '处方不存在或您无权查看' });
 
 const diagnosisNoteAad = (consultationId: string) => `consultation_diagnosis:${consultationId}`;
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-}
 
 /** A priced item ready to store (catalog snapshot, never client prices). */
 interface PricedItem {

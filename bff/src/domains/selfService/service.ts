@@ -59,6 +59,7 @@ import type { Logger } from '../../logger';
 import type { ItemCatalog } from './catalog';
 import { notify, type Tx } from './notifications';
 import { WorkingCalendar, parseSupplement } from './workingDays';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 export const SETTINGS = {
   insuranceYearStart: 'self_service_insurance_year_start',
@@ -311,7 +312,7 @@ export class SelfServiceService {
       });
     } catch (err) {
       // The same requestKey submitted twice at the same moment: the other one won.
-      if ((err as { code?: string }).code === 'P2002') {
+      if (isUniqueViolation(err)) {
         const again = await prisma.selfServiceApplication.findUnique({ where: { userId_requestKey: { userId, requestKey: input.requestKey } }, select: { id: true } });
         if (again) return { application: await this.detail(viewer, again.id), duplicate: true, warnings: {} };
       }
@@ -471,7 +472,7 @@ export class SelfServiceService {
     try {
       await this.deps.prisma.selfServiceStatusHistory.create({ data: { applicationId, fromStatus: null, toStatus: e.status, step: e.step, note: e.note, actor: 'agency', agencyEventId: e.eventId, at: new Date(e.at) } });
     } catch (err) {
-      if ((err as { code?: string }).code !== 'P2002') throw err;
+      if (!isUniqueViolation(err)) throw err;
     }
   }
 

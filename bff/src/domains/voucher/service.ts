@@ -44,6 +44,7 @@ import type { PersonInfo } from '../../platforms/mobile-pay';
 import { upsertSelfPatientFromVoucher } from '../patients';
 import type { Db } from '../../deps';
 import type { Logger } from '../../logger';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 export const SETTING_PAY_AUTH_TTL = 'pay_auth_ttl_seconds';
 const DEFAULT_PAY_AUTH_TTL_SECONDS = 300;
@@ -306,7 +307,7 @@ export class VoucherService {
         return row.createdAt;
       });
     } catch (err) {
-      if ((err as { code?: unknown })?.code === 'P2002') throw new AppError('INSURANCE_AUTH_CODE_USED', { cause: err });
+      if (isUniqueViolation(err)) throw new AppError('INSURANCE_AUTH_CODE_USED', { cause: err });
       throw err;
     }
     await audit(prisma, logger, ctx, {

@@ -15,6 +15,7 @@ import {
   type SignerKeyInfo,
   type SignerSubject,
 } from './types';
+import { isUniqueViolation } from '../../lib/dbErrors';
 
 export const signerKeyAad = (s: SignerSubject) => `signer_key:${s.type}:${s.id}`;
 
@@ -102,7 +103,7 @@ export async function createLocalKey(prisma: Db, cipher: FieldCipher, subject: S
     });
     return { keyId: row.id, publicKey: row.publicKey };
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') {
+    if (isUniqueViolation(err)) {
       const row = await prisma.signerKey.findFirst({ where: { subjectType: subject.type, subjectId: subject.id, activeMarker: true }, select: { id: true, publicKey: true } });
       if (row) return { keyId: row.id, publicKey: row.publicKey };
     }

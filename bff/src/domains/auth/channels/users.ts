@@ -1,6 +1,7 @@
 /** Patient accounts keyed by the channel identity (WeChat openid, Alipay user id, national-APP ID hash). */
 import { AppError } from '../../../lib/errors';
 import type { Db } from '../../../deps';
+import { isUniqueViolation } from '../../../lib/dbErrors';
 
 export type ChannelKey = { wechatOpenId: string } | { alipayUserId: string } | { nationalAppIdHash: string };
 
@@ -25,7 +26,7 @@ export async function findOrCreatePatientUser(prisma: Db, key: ChannelKey, extra
       created = true;
     } catch (err) {
       // Two first sign-ins at once: the other one created it.
-      if ((err as { code?: unknown })?.code !== 'P2002') throw err;
+      if (!isUniqueViolation(err)) throw err;
       user = await prisma.user.findUnique({ where: key, select: SELECT });
       if (!user) throw err;
     }
