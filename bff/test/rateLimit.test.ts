@@ -97,7 +97,7 @@ describe('sign-in budget per client IP', () => {
 });
 
 describe('payment budget per signed-in user', () => {
-  it('counts pay, refund and order creation together per user; another user is not affected; bad input counts too', async () => {
+  it('counts pay, refund, order creation, a new consultation and an e-voucher start together per user; another user is not affected; bad input counts too', async () => {
     const a = await patientWithSession(t);
     const b = await patientWithSession(t);
     const missing = '0190a000-0000-7000-8000-00000000dead';
@@ -107,8 +107,13 @@ describe('payment budget per signed-in user', () => {
     expect(refused.body.code).toBe('RATE_LIMITED');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(await bucket(`payment:${a.userId}`)).toEqual({ points: 3 });
-    // B has a budget of its own.
-    await request(t.app.callback()).post(`/api/v1/orders/${missing}/pay`).set(bearer(b.access)).send({}).expect(400);
+    // The same budget on the consultation and e-voucher routes (one limit, whatever the router).
+    expect((await request(t.app.callback()).post('/api/v1/consultations').set(bearer(a.access)).send({}).expect(429)).body.code).toBe('RATE_LIMITED');
+    expect((await request(t.app.callback()).post('/api/v1/voucher/national-app/start').set(bearer(a.access)).send({}).expect(429)).body.code).toBe('RATE_LIMITED');
+    // B has a budget of its own, spent on those routes first.
+    await request(t.app.callback()).post('/api/v1/consultations').set(bearer(b.access)).send({}).expect(400);
+    await request(t.app.callback()).post('/api/v1/voucher/national-app/start').set(bearer(b.access)).send({}).expect(400);
+    await request(t.app.callback()).post(`/api/v1/orders/${missing}/pay`).set(bearer(b.access)).send({}).expect(429);
     // Reading is never limited.
     await request(t.app.callback()).get('/api/v1/orders').set(bearer(a.access)).expect(200);
   });

@@ -2,7 +2,7 @@
  * Request rate limits (rate-limiter-flexible, fixed windows) kept in the database
  * (`rate_limit_buckets`), so one limit holds across every BFF process behind the load balancer.
  *
- *   const signIn = rateLimit(deps, 'signin', config.rateLimits.signIn, byIp);
+ *   const signIn = rateLimit(deps, 'signin', config.rateLimits.signIn, byIp);   // once: see domains/auth/limits.ts
  *   router.post('/wechat/login', signIn, …);
  *
  * Over the limit: 429 RATE_LIMITED with Retry-After and a Chinese message saying when to try

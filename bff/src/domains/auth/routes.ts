@@ -20,19 +20,19 @@ import {
   StaffLoginResponseSchema,
 } from '@ih/contract';
 import { input, validate } from '../../lib/validate';
-import { byIp, rateLimit } from '../../lib/rateLimit';
 import { audit } from '../../lib/audit';
 import type { AppDeps } from '../../deps';
 import { describeUser, staffProfile } from './me';
 import { authUser, requestUserAgent, requireAuth, type AuthState } from './middleware';
 import type { SessionService } from './sessions';
 import { StaffLoginService } from './staffLogin';
+import { limits } from './limits';
 
 export function authRouter(deps: AppDeps & { sessions: SessionService }): Router {
   const { prisma, logger, sessions } = deps;
   const staffLogin = new StaffLoginService({ prisma, logger, config: deps.config, sessions });
   const router = new Router({ prefix: `${API_PREFIX}/auth` });
-  const signInLimit = rateLimit(deps, 'signin', deps.config.rateLimits.signIn, byIp);
+  const signInLimit = limits(deps).signIn;
 
   // Token answers must never be stored by a cache.
   router.use(async (ctx, next) => {

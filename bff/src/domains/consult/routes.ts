@@ -39,8 +39,8 @@ import { fieldCipher } from '../../lib/cipher';
 import { input, validate } from '../../lib/validate';
 import { hisClientFromConfig } from '../../platforms/his';
 import type { AppDeps } from '../../deps';
-import { authUser, byUser, requireAuth } from '../auth/middleware';
-import { rateLimit } from '../../lib/rateLimit';
+import { authUser, requireAuth } from '../auth/middleware';
+import { limits } from '../auth/limits';
 import { SessionService } from '../auth/sessions';
 import { filesOf } from '../files/routes';
 import { registerFileAccess } from '../files/access';
@@ -147,8 +147,8 @@ export function consultRouter(deps: ConsultDeps): Router {
 
   const router = new Router({ prefix: API_PREFIX });
   const patientOnly = requireAuth({ roles: ['PATIENT'] });
-  // Creating a consultation opens its fee order: counted with the payment actions (lib/rateLimit.ts).
-  const paymentLimit = rateLimit(deps, 'payment', deps.config.rateLimits.payment, byUser);
+  // Creating a consultation opens its fee order: counted with the payment actions (auth/limits.ts).
+  const paymentLimit = limits(deps).payment;
   const doctorOnly = requireAuth({ roles: ['DOCTOR'] });
   const participant = requireAuth({ roles: ['PATIENT', 'DOCTOR'] });
   const actorOf = (ctx: Context) => resolveActor(prisma, authUser(ctx));

@@ -48,7 +48,8 @@ import { audit } from '../../lib/audit';
 import { AppError } from '../../lib/errors';
 import { input, validate } from '../../lib/validate';
 import type { AppDeps } from '../../deps';
-import { authUser, byUser, requireAuth, type AuthState } from '../auth/middleware';
+import { authUser, requireAuth, type AuthState } from '../auth/middleware';
+import { limits } from '../auth/limits';
 import { AddressService } from './addresses';
 import { callbacksRouter } from './callbacks';
 import { createOrderContext, registerOrderContext, type OrderContext, type OrderPlatforms } from './context';
@@ -59,7 +60,6 @@ import { pollOrder, runReconciliation } from './reconcile';
 import { decideRefund, requestRefund } from './refunds';
 import { orderSetting } from './settings';
 import { recordEvent, withOrderLock } from './stateMachine';
-import { rateLimit } from '../../lib/rateLimit';
 import { DbNonceStore } from '../../lib/nonceStore';
 import { buildCashierView, buildOrderView, loadOwnOrder, statusView } from './views';
 
@@ -78,8 +78,8 @@ export function orderRouters(deps: OrderRouterDeps): { api: Router; callbacks: R
   const addresses = new AddressService(ctx);
   const router = new Router({ prefix: API_PREFIX });
   const patientOnly = requireAuth({ roles: ['PATIENT'] });
-  // Actions that reach the insurance center or a payment channel: a budget per user (lib/rateLimit.ts).
-  const paymentLimit = rateLimit(deps, 'payment', deps.config.rateLimits.payment, byUser);
+  // Actions that reach the insurance center or a payment channel: a budget per user (auth/limits.ts).
+  const paymentLimit = limits(deps).payment;
   const staffOnly = requireAuth({ roles: ['DOCTOR', 'PHARMACIST', 'ADMIN'] });
   const record = (c: Context, action: string, targetType: string, targetId: string, details?: Record<string, string | number | boolean | null>) => {
     const user = authUser(c);

@@ -35,8 +35,8 @@ import { fieldCipher } from '../../lib/cipher';
 import { platformClients } from '../../lib/platformClients';
 import { toAppError } from '../../middleware/errorHandler';
 import type { AppDeps } from '../../deps';
-import { authUser, byUser, requireAuth } from '../auth/middleware';
-import { rateLimit } from '../../lib/rateLimit';
+import { authUser, requireAuth } from '../auth/middleware';
+import { limits } from '../auth/limits';
 import { AuthFlowStore, readBindingCookie, setBindingCookie, clearBindingCookie, type BindingCookie } from '../auth/flows';
 import { h5Url } from '../auth/h5';
 import { alipayCodeError, alipayVoucherError, nationalAppExchangeError, wechatVoucherError } from './channelErrors';
@@ -56,8 +56,8 @@ export function voucherRouter(deps: AppDeps): Router {
   const flows = new AuthFlowStore({ prisma, cipher });
   const router = new Router({ prefix: `${API_PREFIX}/voucher` });
   const patientOnly = requireAuth({ roles: ['PATIENT'] });
-  // Each start reaches the e-voucher platform: counted with the payment actions (lib/rateLimit.ts).
-  const paymentLimit = rateLimit(deps, 'payment', deps.config.rateLimits.payment, byUser);
+  // Each start reaches the e-voucher platform: counted with the payment actions (auth/limits.ts).
+  const paymentLimit = limits(deps).payment;
 
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');

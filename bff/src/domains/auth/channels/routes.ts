@@ -31,7 +31,6 @@ import {
 } from '@ih/contract';
 import { input, validate } from '../../../lib/validate';
 import { AppError } from '../../../lib/errors';
-import { byIp, rateLimit } from '../../../lib/rateLimit';
 import { audit } from '../../../lib/audit';
 import { fieldCipher } from '../../../lib/cipher';
 import { platformClients } from '../../../lib/platformClients';
@@ -44,6 +43,7 @@ import { requestUserAgent } from '../middleware';
 import type { SessionService } from '../sessions';
 import { AuthFlowStore, clearBindingCookie, readBindingCookie, setBindingCookie, type BindingCookie } from '../flows';
 import { h5Url } from '../h5';
+import { limits } from '../limits';
 import { findOrCreatePatientUser, type ChannelUser } from './users';
 
 export const LOGIN_COOKIE: BindingCookie = { name: 'ih_nhsa_login', path: `${API_PREFIX}/auth/national-app`, maxAgeSeconds: 600 };
@@ -58,8 +58,8 @@ export function channelAuthRouter(deps: AppDeps & { sessions: SessionService }):
   const clients = platformClients(config, logger);
   const flows = new AuthFlowStore({ prisma, cipher });
   const router = new Router({ prefix: `${API_PREFIX}/auth` });
-  // One sign-in budget per client IP over every channel (and the staff form): see lib/rateLimit.ts.
-  const signInLimit = rateLimit(deps, 'signin', config.rateLimits.signIn, byIp);
+  // One sign-in budget per client IP over every channel and the staff form (auth/limits.ts).
+  const signInLimit = limits(deps).signIn;
 
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
