@@ -15,19 +15,18 @@ import type { FileMimeType } from '@ih/contract';
 /** Phones take up to ~50 MP; more is refused rather than decoded (memory). */
 const MAX_PIXELS = 60_000_000;
 
-export type SanitizeResult = { ok: true; content: Buffer; width: number; height: number } | { ok: false; reason: 'UNDECODABLE' };
+/** Types re-encoded here; anything else (HEIC, PDF) is stored as sent. */
+const SANITIZED_TYPES: readonly FileMimeType[] = ['image/jpeg', 'image/png', 'image/webp'];
 
-export const SANITIZED_TYPES: readonly FileMimeType[] = ['image/jpeg', 'image/png', 'image/webp'];
-
-export async function sanitizeImage(content: Buffer, mime: FileMimeType): Promise<SanitizeResult | null> {
+/** The clean picture, 'UNDECODABLE' for a file that is not a whole image, or null for a type left as sent. */
+export async function sanitizeImage(content: Buffer, mime: FileMimeType): Promise<Buffer | 'UNDECODABLE' | null> {
   if (!SANITIZED_TYPES.includes(mime)) return null;
   try {
     const pipeline = sharp(content, { failOn: 'error', limitInputPixels: MAX_PIXELS }).rotate();
     const encoded =
       mime === 'image/jpeg' ? pipeline.jpeg({ quality: 90 }) : mime === 'image/png' ? pipeline.png({ compressionLevel: 9 }) : pipeline.webp({ quality: 90 });
-    const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
-    return { ok: true, content: data, width: info.width, height: info.height };
+    return await encoded.toBuffer();
   } catch {
-    return { ok: false, reason: 'UNDECODABLE' };
+    return 'UNDECODABLE';
   }
 }

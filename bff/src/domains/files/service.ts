@@ -128,10 +128,9 @@ export class FilesService {
     if (ext && EXT_MIME[ext] && EXT_MIME[ext] !== sniffed) throw new AppError('FILE_TYPE_MISMATCH');
 
     // Photos: upright, re-encoded without EXIF/GPS and other metadata, fully decoded (sanitize.ts).
-    let content = file.buffer;
-    const clean = await sanitizeImage(content, sniffed);
-    if (clean && !clean.ok) throw new AppError('FILE_DAMAGED');
-    if (clean?.ok) content = clean.content;
+    const clean = await sanitizeImage(file.buffer, sniffed);
+    if (clean === 'UNDECODABLE') throw new AppError('FILE_DAMAGED');
+    const content = clean ?? file.buffer;
 
     const { prisma } = this.deps;
     const now = this.now();
