@@ -4,54 +4,15 @@
  * the BFF to have heard of a status change before the page is asked to show it.
  */
 import type { Locator, Page } from 'playwright-core';
-import { deflateSync } from 'node:zlib';
 import { apiFromPage, mockUrl } from './flows';
-
-// ── a small PNG (the BFF sniffs the bytes: it has to be a real image) ─────────────────────────
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-/** A width×height RGB PNG filled with one colour (a stand-in for a photographed document). */
-export function makePng(width = 48, height = 32, rgb: [number, number, number] = [230, 236, 245]): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type RGB
-  const row = Buffer.alloc(1 + width * 3);
-  for (let x = 0; x < width; x++) row.set(rgb, 1 + x * 3);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
+import { solidPng } from './images';
 
 /** Picks `name` through the upload's file chooser (H5: Taro.chooseImage's file input) and waits until it is uploaded. */
 export async function uploadPng(page: Page, material: Locator, name: string): Promise<void> {
   const done = material.locator('.upload__item--done');
   const before = await done.count();
   const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 20_000 }), material.locator('.upload__add').click()]);
-  await chooser.setFiles({ name, mimeType: 'image/png', buffer: makePng() });
+  await chooser.setFiles({ name, mimeType: 'image/png', buffer: await solidPng(48, 32, [230, 236, 245]) });
   await done.nth(before).waitFor({ timeout: 20_000 });
 }
 

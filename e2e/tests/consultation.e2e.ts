@@ -14,7 +14,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { ARTIFACTS, launchChromium, PHONE } from '../src/browser';
 import { answerOnAppPage, apiFromPage, base, mockUrl, route, signInPatient, signInStaff } from '../src/flows';
-import { STEP_MS, field, shown, tinyPng, waitForText, yuan } from '../src/consult-steps';
+import { STEP_MS, field, shown, waitForText, yuan } from '../src/consult-steps';
+import { solidPng } from '../src/images';
 
 const HOSPITAL = '宁夏医科大学总医院'; // H64010000001
 const DEPARTMENT = '心血管内科';
@@ -106,7 +107,7 @@ test('patient: 复诊 → doctor → eligibility (covered) → describe with a p
   await field(describe, 'describe__text').fill(DESCRIPTION);
   await expect(describe.locator('.describe__count').textContent()).resolves.toContain(`${DESCRIPTION.length}/`);
   const [chooser] = await Promise.all([patient.waitForEvent('filechooser', { timeout: STEP_MS }), describe.locator('.upload__add').click()]);
-  await chooser.setFiles({ name: 'bp-log.png', mimeType: 'image/png', buffer: tinyPng(32, 24) });
+  await chooser.setFiles({ name: 'bp-log.png', mimeType: 'image/png', buffer: await solidPng(32, 24, [200, 40, 40]) });
   await describe.locator('.upload__item--done').waitFor({ timeout: STEP_MS });
   await shot(patient, '03-describe');
   await describe.locator('.describe__next').click();
